@@ -1,0 +1,69 @@
+// Package analysis measures how a spoken answer sounded: when speech starts
+// and ends, its pauses, syllable rate, loudness and pitch. It is pure Go with
+// no I/O; the definitions follow the "Measurements" table of DESIGN.md.
+package analysis
+
+import "time"
+
+// Interval is a stretch of a recording, in time from the start of the clip.
+type Interval struct {
+	Start, End time.Duration
+}
+
+// Len is the length of the interval.
+func (iv Interval) Len() time.Duration { return iv.End - iv.Start }
+
+// Trend classifies the change of level from the first to the second half of
+// the speech time.
+type Trend string
+
+// Trend classes: rising is a change of at least +2 dB, falling at most -2 dB.
+const (
+	TrendFlat    Trend = "flat"
+	TrendRising  Trend = "rising"
+	TrendFalling Trend = "falling"
+)
+
+// Options configure one analysis.
+type Options struct {
+	// Cue is the moment the rep may start speaking (0 = start of the clip).
+	Cue time.Duration
+	// MinPause is the shortest silence counted as a pause; 0 means 300 ms.
+	MinPause time.Duration
+}
+
+// Report is the measurement of one answer. When NoSpeech is true no speech
+// was found after the cue and every other field is zero.
+type Report struct {
+	NoSpeech bool
+
+	Onset   time.Duration // first speech sample
+	Offset  time.Duration // last speech sample
+	Latency time.Duration // Onset - Cue
+
+	Pauses       []Interval    // silences >= MinPause between Onset and Offset
+	LongestPause time.Duration // longest of Pauses, 0 if none
+	PauseTotal   time.Duration // sum of Pauses
+
+	Syllables        int
+	SpeechRate       float64 // syllables per second over Offset-Onset
+	ArticulationRate float64 // syllables per second over Offset-Onset-PauseTotal
+	WordsPerMin      float64 // estimated words per minute over Offset-Onset
+	PaceChangePct    float64 // rate of the second half of the speech time relative to the first, in percent
+
+	MeanDBFS       float64 // RMS level of the speech samples (pauses excluded)
+	FirstHalfDBFS  float64 // the same over the first half of the speech time
+	SecondHalfDBFS float64 // the same over the second half of the speech time
+	Trend          Trend
+
+	F0MedianHz float64 // median F0 of voiced speech; 0 if no voicing found
+	F0P5Hz     float64 // 5th percentile of F0
+	F0P95Hz    float64 // 95th percentile of F0
+	F0RangeST  float64 // 12*log2(F0P95Hz/F0P5Hz)
+}
+
+// SpeakingTime is the span from onset to offset, pauses included.
+func (r Report) SpeakingTime() time.Duration { return r.Offset - r.Onset }
+
+// TrendDB is SecondHalfDBFS - FirstHalfDBFS.
+func (r Report) TrendDB() float64 { return r.SecondHalfDBFS - r.FirstHalfDBFS }
