@@ -1,0 +1,448 @@
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"fallback/internal/pcm"
+)
+
+// ErrRate is returned for a clip whose sample rate is outside MinRate..MaxRate.
+var ErrRate = errors.New("sample rate out of range")
+
+// Supported sample rates. 8 kHz is telephone band; 192 kHz is the highest
+// rate of common audio interfaces.
+const (
+	MinRate = 8000
+	MaxRate = 192000
+)
+
+// DefaultMinPause is the shortest silence counted as a pause (DESIGN.md;
+// De Jong & Wempe 2009 use the same 0.3 s).
+const DefaultMinPause = 300 * time.Millisecond
+
+// SyllablesPerWord converts syllables to words for WordsPerMin. Spoken
+// English is dominated by monosyllables (81 % of word tokens in the
+// Switchboard corpus, Greenberg 1999, "Speaking in shorthand", Speech
+// Communication 29:159-176), giving about 1.3 syllables per spoken word,
+// against about 1.5 for written text.
+const SyllablesPerWord = 1.3
+
+// Detector constants, all in seconds or decibels so they hold at any rate.
+const (
+	// blockSec is the resolution of the energy envelope.
+	blockSec = 0.001
+	// winSec is the energy window for speech detection: 10 ms spans one to
+	// two glottal periods at the lowest F0 (100 Hz male speech) and is the
+	// usual short-time energy frame (Rabiner & Schafer, Theory and
+	// Applications of Digital Speech Processing, 2011, ch. 6).
+	winSec = 0.010
+	// floorQuantile picks the noise floor from the quietest frames: a
+	// recording of an answer has a latency and a trailing silence, so at
+	// least a few percent of its frames hold only noise.
+	floorQuantile = 0.03
+	// marginDB is how far above the noise floor a 10 ms frame must be to
+	// count as sound. A frame of N noise samples has a mean square with a
+	// relative spread of sqrt(2/N) (chi-square), i.e. < 0.6 dB for N >= 80
+	// (10 ms at 8 kHz); 6 dB (a factor 4 in power) puts noise frames many
+	// standard deviations below the threshold even for coloured noise.
+	marginDB = 6.0
+	// rangeDB bounds the detector's dynamic range when the floor is digital
+	// silence: sound more than 50 dB below the loudest sample is not
+	// speech (speech spans ~30-40 dB from vowels to weak fricatives; the
+	// devcorpus trims clauses at 40 dB below each clause's peak).
+	rangeDB = 50.0
+	// minBurstSec drops isolated clicks: a syllable nucleus lasts at least
+	// ~40 ms (Klatt 1976, JASA 59:1208, shortest unstressed vowels ~45 ms).
+	minBurstSec = 0.030
+	// edgeGuardSec is kept away from speech when measuring the noise power,
+	// so that faint onsets do not count as noise.
+	edgeGuardSec = 0.020
+)
+
+// segment is a stretch of sound in samples, [start, end).
+type segment struct{ start, end int }
+
+// Analyze measures the answer in c after opt.Cue. It is a pure function; it
+// does not keep c. A clip without speech after the cue gives a Report with
+// NoSpeech set and nil error; an error is returned only for a sample rate
+// outside MinRate..MaxRate.
+func Analyze(c pcm.Clip, opt Options) (Report, error) {
+	if c.Rate < MinRate || c.Rate > MaxRate {
+		return Report{}, fmt.Errorf("analyse: %w: %d Hz", ErrRate, c.Rate)
+	}
+	minPause := opt.MinPause
+	if minPause <= 0 {
+		minPause = DefaultMinPause
+	}
+	a := newAnalyser(c, opt.Cue, minPause)
+	return a.run(), nil
+}
+
+type analyser struct {
+	x        []float32
+	rate     float64
+	cue      int // first sample that may be speech
+	minPause int // samples
+
+	blk    int          // samples per block
+	be     []float64    // energy (sum of squares) per block
+	thr    float64      // mean-square threshold of sound
+	floor  float64      // noise floor (mean square)
+	noise  float64      // noise power measured between segments
+	sound  []segment    // all sound in the clip, refined to samples
+	active []segment    // sound after the cue, before merging
+	speech []segment    // active merged across gaps shorter than minPause
+	dec    decimated    // low-passed, decimated signal for pitch and syllables
+	frames []pitchFrame // pitch track over active
+}
+
+func newAnalyser(c pcm.Clip, cue time.Duration, minPause time.Duration) *analyser {
+	a := &analyser{x: c.Samples, rate: float64(c.Rate)}
+	a.cue = c.Index(cue)
+	a.minPause = int(math.Ceil(minPause.Seconds()*a.rate - 1e-6))
+	return a
+}
+
+func (a *analyser) sec(n int) time.Duration {
+	return time.Duration(math.Round(float64(n) / a.rate * 1e9))
+}
+
+func (a *analyser) samples(s float64) int { return max(1, int(math.Round(s*a.rate))) }
+
+func dbfs(ms float64) float64 {
+	if ms <= 0 {
+		return math.Inf(-1)
+	}
+	return 10 * math.Log10(ms)
+}
+
+func (a *analyser) run() Report {
+	a.blocks()
+	a.detect()
+	if len(a.speech) == 0 {
+		return Report{NoSpeech: true}
+	}
+	var r Report
+	on, off := a.speech[0].start, a.speech[len(a.speech)-1].end
+	r.Onset, r.Offset = a.sec(on), a.sec(off)
+	r.Latency = a.sec(on - a.cue)
+	for i := 1; i < len(a.speech); i++ {
+		p := Interval{a.sec(a.speech[i-1].end), a.sec(a.speech[i].start)}
+		r.Pauses = append(r.Pauses, p)
+		r.PauseTotal += p.Len()
+		r.LongestPause = max(r.LongestPause, p.Len())
+	}
+	a.levels(&r)
+	a.dec = decimate(a.x, a.rate)
+	a.frames = track(a.dec, a.active)
+	a.syllables(&r)
+	a.pitch(&r)
+	return r
+}
+
+// blocks computes the energy of 1 ms blocks (NaN samples count as 0).
+func (a *analyser) blocks() {
+	a.blk = a.samples(blockSec)
+	nb := (len(a.x) + a.blk - 1) / a.blk
+	a.be = make([]float64, nb)
+	for b := range a.be {
+		s := a.x[b*a.blk : min(len(a.x), (b+1)*a.blk)]
+		var e float64
+		for _, v := range s {
+			f := float64(v)
+			if f == f {
+				e += f * f
+			}
+		}
+		a.be[b] = e
+	}
+}
+
+// frameMS returns the mean square of the 10 ms frames centred on each block.
+func (a *analyser) frameMS() []float64 {
+	w := max(1, int(math.Round(winSec/blockSec)))
+	nb := len(a.be)
+	out := make([]float64, nb)
+	var s float64
+	lo, hi := 0, 0 // window [lo, hi) of blocks
+	for b := 0; b < nb; b++ {
+		for hi < min(nb, b+w/2+w%2) {
+			s += a.be[hi]
+			hi++
+		}
+		for lo < b-w/2 {
+			s -= a.be[lo]
+			lo++
+		}
+		out[b] = max(s, 0) / float64((hi-lo)*a.blk)
+	}
+	return out
+}
+
+func quantile(v []float64, q float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(q*float64(len(s))))]
+}
+
+// detect finds the segments of sound after the cue.
+func (a *analyser) detect() {
+	fm := a.frameMS()
+	if len(fm) == 0 {
+		return
+	}
+	a.floor = quantile(fm, floorQuantile)
+	var peak float64
+	for _, v := range a.x[a.cue:] {
+		peak = max(peak, math.Abs(float64(v)))
+	}
+	if peak == 0 {
+		return
+	}
+	a.thr = max(a.floor*math.Pow(10, marginDB/10), peak*peak*math.Pow(10, -rangeDB/10)/float64(a.samples(winSec)))
+	// Runs of frames above the threshold.
+	var runs []segment
+	for b := 0; b < len(fm); {
+		if fm[b] <= a.thr {
+			b++
+			continue
+		}
+		e := b
+		for e < len(fm) && fm[e] > a.thr {
+			e++
+		}
+		runs = append(runs, segment{b * a.blk, min(len(a.x), e*a.blk)})
+		b = e
+	}
+	// Refine each run to samples with one-sided windows: the onset is
+	// where a window ending at the sample first reaches the threshold, the
+	// offset where a window starting there last does. A one-sided window
+	// cannot reach into the silence on the other side, so refined edges
+	// lie inside the sound and a silence is never shortened by smearing.
+	w := a.samples(winSec)
+	need := a.thr * float64(w)
+	minBurst := a.samples(minBurstSec)
+	var segs []segment
+	for _, r := range runs {
+		lo := max(0, r.start-2*w)
+		hi := min(len(a.x), r.end+2*w)
+		on := a.firstCross(lo, hi, w, need)
+		off := a.lastCross(lo, hi, w, need)
+		if on < 0 || off <= on {
+			continue
+		}
+		if len(segs) > 0 && on < segs[len(segs)-1].end {
+			segs[len(segs)-1].end = max(segs[len(segs)-1].end, off)
+			continue
+		}
+		segs = append(segs, segment{on, off})
+	}
+	// Drop isolated clicks (kept if close to other sound: they are then
+	// part of a word, e.g. a stop release).
+	for i, s := range segs {
+		near := (i > 0 && s.start-segs[i-1].end < a.minPause) ||
+			(i+1 < len(segs) && segs[i+1].start-s.end < a.minPause)
+		if s.end-s.start >= minBurst || near {
+			a.sound = append(a.sound, s)
+		}
+	}
+	// Sound before the cue (a prompt tone, the customer) is not the answer;
+	// speech already under way at the cue starts at the cue.
+	for _, s := range a.sound {
+		if s.end <= a.cue {
+			continue
+		}
+		s.start = max(s.start, a.cue)
+		a.active = append(a.active, s)
+	}
+	for _, s := range a.active {
+		if n := len(a.speech); n > 0 && s.start-a.speech[n-1].end < a.minPause {
+			a.speech[n-1].end = s.end
+			continue
+		}
+		a.speech = append(a.speech, s)
+	}
+	// Speech that is nothing but clicks is no speech.
+	var total int
+	for _, s := range a.speech {
+		total += s.end - s.start
+	}
+	if total < minBurst {
+		a.speech = nil
+	}
+}
+
+// firstCross returns the first i in [lo, hi) where the energy of the w
+// samples ending at i (inclusive) is at least need, or -1. The returned
+// onset is the first sample of that window whose square alone would pass the
+// per-sample share of the threshold, so that a clean onset is exact.
+func (a *analyser) firstCross(lo, hi, w int, need float64) int {
+	var s float64
+	for i := lo; i < hi; i++ {
+		v := float64(a.x[i])
+		if v == v {
+			s += v * v
+		}
+		if j := i - w; j >= lo {
+			if u := float64(a.x[j]); u == u {
+				s -= u * u
+			}
+		}
+		if s >= need {
+			return a.edgeIn(max(lo, i-w+1), i+1, need/float64(w), true)
+		}
+	}
+	return -1
+}
+
+// lastCross is firstCross backwards: the end (exclusive) of the last window
+// starting at i with energy at least need.
+func (a *analyser) lastCross(lo, hi, w int, need float64) int {
+	var s float64
+	for i := hi - 1; i >= lo; i-- {
+		v := float64(a.x[i])
+		if v == v {
+			s += v * v
+		}
+		if j := i + w; j < hi {
+			if u := float64(a.x[j]); u == u {
+				s -= u * u
+			}
+		}
+		if s >= need {
+			return a.edgeIn(i, min(hi, i+w), need/float64(w), false) + 1
+		}
+	}
+	return -1
+}
+
+// edgeIn returns the first (or last) sample in [lo, hi) whose square reaches
+// ms, the per-sample threshold; it exists because the window's mean does.
+func (a *analyser) edgeIn(lo, hi int, ms float64, first bool) int {
+	if first {
+		for i := lo; i < hi; i++ {
+			if v := float64(a.x[i]); v*v >= ms {
+				return i
+			}
+		}
+		return hi - 1
+	}
+	for i := hi - 1; i >= lo; i-- {
+		if v := float64(a.x[i]); v*v >= ms {
+			return i
+		}
+	}
+	return lo
+}
+
+// energy returns the sum of squares and count of samples in segs.
+func (a *analyser) energy(segs []segment) (float64, int) {
+	var e float64
+	var n int
+	for _, s := range segs {
+		for _, v := range a.x[s.start:s.end] {
+			f := float64(v)
+			if f == f {
+				e += f * f
+			}
+		}
+		n += s.end - s.start
+	}
+	return e, n
+}
+
+// levels fills the dBFS fields. The level is over the sound segments (pauses
+// and the short gaps between words excluded), with the noise power measured
+// between segments subtracted: speech and noise are uncorrelated, so their
+// powers add.
+func (a *analyser) levels(r *Report) {
+	a.noise = a.noisePower()
+	ms := func(segs []segment) float64 {
+		e, n := a.energy(segs)
+		if n == 0 {
+			return 0
+		}
+		m := e/float64(n) - a.noise
+		if m <= 0 { // speech no louder than noise: keep the raw level
+			m = e / float64(n)
+		}
+		return m
+	}
+	r.MeanDBFS = dbfs(ms(a.active))
+	first, second := splitHalf(a.active)
+	r.FirstHalfDBFS = dbfs(ms(first))
+	r.SecondHalfDBFS = dbfs(ms(second))
+	for _, p := range []*float64{&r.MeanDBFS, &r.FirstHalfDBFS, &r.SecondHalfDBFS} {
+		if math.IsInf(*p, -1) {
+			*p = -200 // a level, not -Inf, for storage and JSON
+		}
+	}
+	switch d := r.TrendDB(); {
+	case d >= 2:
+		r.Trend = TrendRising
+	case d <= -2:
+		r.Trend = TrendFalling
+	default:
+		r.Trend = TrendFlat
+	}
+}
+
+// splitHalf splits segs at the middle of their total length.
+func splitHalf(segs []segment) (first, second []segment) {
+	var total int
+	for _, s := range segs {
+		total += s.end - s.start
+	}
+	half := total / 2
+	for _, s := range segs {
+		n := s.end - s.start
+		switch {
+		case half <= 0:
+			second = append(second, s)
+		case n <= half:
+			first = append(first, s)
+		default:
+			first = append(first, segment{s.start, s.start + half})
+			second = append(second, segment{s.start + half, s.end})
+		}
+		half -= n
+	}
+	return first, second
+}
+
+// noisePower is the mean square of the samples at least edgeGuardSec away
+// from any sound (the whole clip, the part before the cue included).
+func (a *analyser) noisePower() float64 {
+	g := a.samples(edgeGuardSec)
+	var e float64
+	var n int
+	prev := 0
+	add := func(lo, hi int) {
+		if hi-lo <= 0 {
+			return
+		}
+		for _, v := range a.x[lo:hi] {
+			f := float64(v)
+			if f == f {
+				e += f * f
+			}
+		}
+		n += hi - lo
+	}
+	for _, s := range a.sound {
+		add(prev, s.start-g)
+		prev = s.end + g
+	}
+	add(min(prev, len(a.x)), len(a.x))
+	if n == 0 {
+		return a.floor
+	}
+	return e / float64(n)
+}
