@@ -83,7 +83,8 @@ func Analyze(c pcm.Clip, opt Options) (Report, error) {
 }
 
 type analyser struct {
-	x        []float32
+	x        []float32 // the clip (NaN and Inf replaced by 0)
+	z        []float32 // x through the noise-whitening filter (or x itself)
 	rate     float64
 	cue      int // first sample that may be speech
 	minPause int // samples
@@ -121,7 +122,12 @@ func dbfs(ms float64) float64 {
 }
 
 func (a *analyser) run() Report {
+	a.sanitize()
+	a.z = a.x
 	a.blocks()
+	if a.whiten() {
+		a.blocks()
+	}
 	a.detect()
 	if len(a.speech) == 0 {
 		return Report{NoSpeech: true}
@@ -147,18 +153,34 @@ func (a *analyser) run() Report {
 // blocks computes the energy of 1 ms blocks (NaN samples count as 0).
 func (a *analyser) blocks() {
 	a.blk = a.samples(blockSec)
-	nb := (len(a.x) + a.blk - 1) / a.blk
-	a.be = make([]float64, nb)
+	nb := (len(a.z) + a.blk - 1) / a.blk
+	if len(a.be) != nb {
+		a.be = make([]float64, nb)
+	}
 	for b := range a.be {
-		s := a.x[b*a.blk : min(len(a.x), (b+1)*a.blk)]
+		s := a.z[b*a.blk : min(len(a.z), (b+1)*a.blk)]
 		var e float64
 		for _, v := range s {
 			f := float64(v)
-			if f == f {
-				e += f * f
-			}
+			e += f * f
 		}
 		a.be[b] = e
+	}
+}
+
+// sanitize replaces NaN and infinite samples by 0 (in a copy, only if any).
+func (a *analyser) sanitize() {
+	for i, v := range a.x {
+		if v != v || math.IsInf(float64(v), 0) {
+			y := slices.Clone(a.x)
+			for j := i; j < len(y); j++ {
+				if y[j] != y[j] || math.IsInf(float64(y[j]), 0) {
+					y[j] = 0
+				}
+			}
+			a.x = y
+			return
+		}
 	}
 }
 
@@ -200,7 +222,7 @@ func (a *analyser) detect() {
 	}
 	a.floor = quantile(fm, floorQuantile)
 	var peak float64
-	for _, v := range a.x[a.cue:] {
+	for _, v := range a.z[a.cue:] {
 		peak = max(peak, math.Abs(float64(v)))
 	}
 	if peak == 0 {
@@ -279,67 +301,55 @@ func (a *analyser) detect() {
 	}
 }
 
-// firstCross returns the first i in [lo, hi) where the energy of the w
-// samples ending at i (inclusive) is at least need, or -1. The returned
-// onset is the first sample of that window whose square alone would pass the
-// per-sample share of the threshold, so that a clean onset is exact.
+// firstCross returns the onset of the first window of w samples in
+// [lo, hi) whose energy reaches need, or -1. The window ends at the first
+// sample i where that happens; the onset is the first sample of the window
+// loud enough to reach need on its own (exact on a clean onset out of
+// digital silence), or else i itself: in noise the edge is then a little
+// late, never early.
 func (a *analyser) firstCross(lo, hi, w int, need float64) int {
 	var s float64
+	z := a.z
 	for i := lo; i < hi; i++ {
-		v := float64(a.x[i])
-		if v == v {
-			s += v * v
-		}
+		v := float64(z[i])
+		s += v * v
 		if j := i - w; j >= lo {
-			if u := float64(a.x[j]); u == u {
-				s -= u * u
-			}
+			u := float64(z[j])
+			s -= u * u
 		}
 		if s >= need {
-			return a.edgeIn(max(lo, i-w+1), i+1, need/float64(w), true)
-		}
-	}
-	return -1
-}
-
-// lastCross is firstCross backwards: the end (exclusive) of the last window
-// starting at i with energy at least need.
-func (a *analyser) lastCross(lo, hi, w int, need float64) int {
-	var s float64
-	for i := hi - 1; i >= lo; i-- {
-		v := float64(a.x[i])
-		if v == v {
-			s += v * v
-		}
-		if j := i + w; j < hi {
-			if u := float64(a.x[j]); u == u {
-				s -= u * u
+			for k := max(lo, i-w+1); k < i; k++ {
+				if v := float64(z[k]); v*v >= need {
+					return k
+				}
 			}
-		}
-		if s >= need {
-			return a.edgeIn(i, min(hi, i+w), need/float64(w), false) + 1
-		}
-	}
-	return -1
-}
-
-// edgeIn returns the first (or last) sample in [lo, hi) whose square reaches
-// ms, the per-sample threshold; it exists because the window's mean does.
-func (a *analyser) edgeIn(lo, hi int, ms float64, first bool) int {
-	if first {
-		for i := lo; i < hi; i++ {
-			if v := float64(a.x[i]); v*v >= ms {
-				return i
-			}
-		}
-		return hi - 1
-	}
-	for i := hi - 1; i >= lo; i-- {
-		if v := float64(a.x[i]); v*v >= ms {
 			return i
 		}
 	}
-	return lo
+	return -1
+}
+
+// lastCross is firstCross backwards: the end (exclusive) of the sound.
+func (a *analyser) lastCross(lo, hi, w int, need float64) int {
+	var s float64
+	z := a.z
+	for i := hi - 1; i >= lo; i-- {
+		v := float64(z[i])
+		s += v * v
+		if j := i + w; j < hi {
+			u := float64(z[j])
+			s -= u * u
+		}
+		if s >= need {
+			for k := min(hi, i+w) - 1; k > i; k-- {
+				if v := float64(z[k]); v*v >= need {
+					return k + 1
+				}
+			}
+			return i + 1
+		}
+	}
+	return -1
 }
 
 // energy returns the sum of squares and count of samples in segs.

@@ -9,10 +9,19 @@ import (
 // neighbours by a dip of at least 2 dB).
 const (
 	envHopSec = 0.005 // envelope step
-	// envWinSec: a 25 ms window smooths over glottal periods (>= 2 periods
-	// at 100 Hz) but not over syllables (>= ~100 ms apart even at 8 syl/s).
-	envWinSec = 0.025
-	dipDB     = 2.0 // De Jong & Wempe's "minimum dip between peaks"
+	// envWinSec: a 40 ms Hann window has its first spectral zero at 50 Hz
+	// and > 30 dB rejection above, so the ripple of the glottal pulses
+	// (F0 >= 60 Hz) is gone, while syllable modulations (2-8 Hz, Houtgast &
+	// Steeneken 1985) pass untouched.
+	envWinSec = 0.040
+	// envHPHz: the nuclei are vowels, whose energy lies in F1-F2
+	// (300-2500 Hz); a high-pass at 300 Hz weakens the voiced low-frequency
+	// murmur of nasals and laterals that would make peaks of their own.
+	envHPHz = 300.0
+	dipDB   = 2.0 // De Jong & Wempe's "minimum dip between peaks"
+	// nucleusRangeDB: De Jong & Wempe's silence threshold, 25 dB below the
+	// 0.99 quantile of the intensity; weaker peaks are consonants.
+	nucleusRangeDB = 25.0
 	// voicedNearSec: a peak counts as voiced when a voiced pitch frame lies
 	// within one pitch hop of it.
 	voicedNearSec = 0.010
@@ -23,32 +32,61 @@ type nucleus struct {
 	db float64
 }
 
-// envelope returns the energy of d.y in windows of envWinSec every envHopSec,
-// in dB, with the centre of each window in samples of the decimated signal.
+// envelope returns the level of the decimated signal, high-passed at
+// envHPHz, every envHopSec: block energies of 1 ms smoothed with a Hann
+// window of envWinSec, in dB. hop is in decimated samples.
 func envelope(d decimated) (db []float64, hop int) {
-	hop = max(1, int(math.Round(envHopSec*d.rate)))
-	w := max(hop, int(math.Round(envWinSec*d.rate)))
-	n := len(d.y) / hop
-	db = make([]float64, n)
-	for i := range db {
-		c := i*hop + hop/2
-		lo, hi := max(0, c-w/2), min(len(d.y), c+w/2)
+	blk := max(1, int(math.Round(0.001*d.rate)))
+	nb := len(d.y) / blk
+	be := make([]float64, nb)
+	// one-pole high-pass (RC) at envHPHz
+	alpha := 1 / (1 + 2*math.Pi*envHPHz/d.rate)
+	var prevX, prevY float64
+	for b := 0; b < nb; b++ {
 		var e float64
-		for _, v := range d.y[lo:hi] {
-			e += float64(v) * float64(v)
+		for _, v := range d.y[b*blk : (b+1)*blk] {
+			x := float64(v)
+			y := alpha * (prevY + x - prevX)
+			prevX, prevY = x, y
+			e += y * y
 		}
-		if hi > lo {
-			e /= float64(hi - lo)
-		}
-		db[i] = 10 * math.Log10(e+1e-20)
+		be[b] = e / float64(blk)
 	}
-	return db, hop
+	hw := int(math.Round(envWinSec / 0.001 / 2))
+	win := make([]float64, 2*hw+1)
+	var ws float64
+	for i := range win {
+		win[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i+1)/float64(2*hw+2))
+		ws += win[i]
+	}
+	step := max(1, int(math.Round(envHopSec/0.001)))
+	db = make([]float64, nb/step)
+	for i := range db {
+		c := i * step
+		var e float64
+		for k, w := range win {
+			if j := c - hw + k; j >= 0 && j < nb {
+				e += w * be[j]
+			}
+		}
+		db[i] = 10 * math.Log10(e/ws+1e-20)
+	}
+	return db, step * blk
 }
 
 // nuclei finds syllable nuclei inside the active segments.
 func (a *analyser) nuclei() []nucleus {
 	env, hop := envelope(a.dec)
-	thrDB := dbfs(a.thr)
+	// A nucleus is at most nucleusRangeDB below the loudest speech (the
+	// 0.99 quantile of the envelope within the sound) and marginDB above
+	// the envelope's noise floor.
+	var inside []float64
+	for _, s := range a.active {
+		lo := max(0, s.start/a.dec.fac/hop)
+		hi := min(len(env), s.end/a.dec.fac/hop)
+		inside = append(inside, env[lo:hi]...)
+	}
+	thrDB := max(quantile(inside, 0.99)-nucleusRangeDB, quantile(env, floorQuantile)+marginDB)
 	type pk struct {
 		i      int
 		db     float64
