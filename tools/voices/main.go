@@ -25,7 +25,8 @@
 //	calm        steady level, sentences joined with short (< 0.3 s) gaps
 //	angry       louder overall and a little faster
 //	hesitant    a 0.8 s silence wherever the text has "..."
-//	escalating  each sentence louder, faster and higher than the one before
+//	escalating  a steady crescendo (+12 dB over the line); each sentence faster
+//	            and higher than the one before
 package main
 
 import (
@@ -152,18 +153,17 @@ func parseVoice(spec string) (voice, error) {
 
 // segment is a piece of a line spoken in one go, with its shaping.
 type segment struct {
-	text   string
-	gainDB float64 // relative to the line's base level
-	tempo  float64 // multiplies the voice's tempo
-	pitch  float64 // cents added to the voice's pitch
-	after  float64 // seconds of silence after it
+	text  string
+	tempo float64 // multiplies the voice's tempo
+	pitch float64 // cents added to the voice's pitch
+	after float64 // seconds of silence after it
 }
 
 // Levels: RMS of the active speech, in dBFS.
 const (
 	calmDBFS   = -24.0
 	angryDBFS  = -17.0
-	escStepDB  = 10.0 // level rise from the first to the last sentence of an escalating line
+	escRampDB  = 12.0 // level rise over an escalating line, a steady crescendo
 	escTempo   = 0.35 // tempo rise from the first to the last sentence
 	escPitch   = 250  // cents
 	shortGap   = 0.18 // between sentences: not a pause (< 0.3 s)
@@ -197,7 +197,6 @@ func plan(l scenario.Line) []segment {
 		n := float64(len(segs) - 1)
 		for i := range segs {
 			f := float64(i) / n
-			segs[i].gainDB = escStepDB * f
 			segs[i].tempo = 1 + escTempo*f
 			segs[i].pitch = escPitch * f
 		}
@@ -280,11 +279,29 @@ func speakLine(v voice, l scenario.Line, tmp string) ([]float64, error) {
 		if len(x) == 0 {
 			return nil, fmt.Errorf("no speech synthesised for %q", sg.text)
 		}
-		scale(x, base+sg.gainDB)
+		scale(x, base)
 		out = append(out, x...)
 		out = append(out, make([]float64, int(sg.after*rate))...)
 	}
 	out = append(out, make([]float64, int(edge*rate))...)
+	if !l.HasTag(scenario.TagEscalating) {
+		// Synthetic voices fade towards the end of a sentence; level that
+		// out so a calm line keeps a steady level (as the tag promises).
+		for range 6 {
+			first, second := halves(out)
+			if math.Abs(second-first) < 0.5 {
+				break
+			}
+			ramp(out, -1.5*(second-first))
+		}
+	}
+	if l.HasTag(scenario.TagEscalating) {
+		// A crescendo in dB across the speech, so the second half of the
+		// speech time is clearly louder than the first whatever the
+		// sentence lengths; it starts a little below the base level.
+		ramp(out, escRampDB)
+		scaleAll(out, math.Pow(10, -escRampDB/3/20))
+	}
 	// Keep clear of clipping: an escalating end may be loud.
 	peak := 0.0
 	for _, s := range out {
@@ -297,6 +314,51 @@ func speakLine(v voice, l scenario.Line, tmp string) ([]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+// ramp applies a gain rising linearly in dB from 0 to db over the line
+// between its silent edges.
+func ramp(x []float64, db float64) {
+	a, b := int(edge*rate), len(x)-int(edge*rate)
+	for i := a; i < b; i++ {
+		f := float64(i-a) / float64(b-a)
+		x[i] *= math.Pow(10, db*f/20)
+	}
+}
+
+func scaleAll(x []float64, g float64) {
+	for i := range x {
+		x[i] *= g
+	}
+}
+
+// halves is the level (dBFS) of the first and second half of the speech
+// frames (20 ms, above -40 dBFS), as the delivery test measures it.
+func halves(x []float64) (first, second float64) {
+	const frame = rate / 50
+	thr := math.Pow(10, -40.0/20)
+	var es []float64
+	for i := 0; i+frame <= len(x); i += frame {
+		e := 0.0
+		for _, s := range x[i : i+frame] {
+			e += s * s
+		}
+		if math.Sqrt(e/frame) > thr {
+			es = append(es, e)
+		}
+	}
+	db := func(es []float64) float64 {
+		sum := 0.0
+		for _, e := range es {
+			sum += e
+		}
+		return 10 * math.Log10(sum/float64(len(es)*frame)+1e-20)
+	}
+	h := len(es) / 2
+	if h == 0 {
+		return 0, 0
+	}
+	return db(es[:h]), db(es[h:])
 }
 
 // synth speaks one segment and returns it at 16 kHz, shaped by sox.
