@@ -55,6 +55,11 @@ const (
 	// speech (speech spans ~30-40 dB from vowels to weak fricatives; the
 	// devcorpus trims clauses at 40 dB below each clause's peak).
 	rangeDB = 50.0
+	// extendDB is the lower threshold of the hysteresis: sound already
+	// detected is extended while its 10 ms energy stays 3 dB (a factor 2)
+	// above the floor: for whitened noise that is sqrt(160/2) = 9 standard
+	// deviations of a 10 ms frame's energy at 16 kHz.
+	extendDB = 3.0
 	// minBurstSec drops isolated clicks: a syllable nucleus lasts at least
 	// ~40 ms (Klatt 1976, JASA 59:1208, shortest unstressed vowels ~45 ms).
 	minBurstSec = 0.030
@@ -84,7 +89,9 @@ func Analyze(c pcm.Clip, opt Options) (Report, error) {
 
 type analyser struct {
 	x        []float32 // the clip (NaN and Inf replaced by 0)
-	z        []float32 // x through the noise-whitening filter (or x itself)
+	z        []float32 // detection signal: x, or x band-limited and whitened
+	zrate    float64   // rate of z
+	zfac     int       // samples of x per sample of z
 	rate     float64
 	cue      int // first sample that may be speech
 	minPause int // samples
@@ -114,6 +121,9 @@ func (a *analyser) sec(n int) time.Duration {
 
 func (a *analyser) samples(s float64) int { return max(1, int(math.Round(s*a.rate))) }
 
+// zsamples is samples for the detection signal z.
+func (a *analyser) zsamples(s float64) int { return max(1, int(math.Round(s*a.zrate))) }
+
 func dbfs(ms float64) float64 {
 	if ms <= 0 {
 		return math.Inf(-1)
@@ -123,7 +133,7 @@ func dbfs(ms float64) float64 {
 
 func (a *analyser) run() Report {
 	a.sanitize()
-	a.z = a.x
+	a.z, a.zrate, a.zfac = a.x, a.rate, 1
 	a.blocks()
 	if a.whiten() {
 		a.blocks()
@@ -143,7 +153,7 @@ func (a *analyser) run() Report {
 		r.LongestPause = max(r.LongestPause, p.Len())
 	}
 	a.levels(&r)
-	a.dec = decimate(a.x, a.rate)
+	a.dec = decimate(a.x, a.rate, decimRate)
 	a.frames = track(a.dec, a.active)
 	a.syllables(&r)
 	a.pitch(&r)
@@ -152,7 +162,7 @@ func (a *analyser) run() Report {
 
 // blocks computes the energy of 1 ms blocks (NaN samples count as 0).
 func (a *analyser) blocks() {
-	a.blk = a.samples(blockSec)
+	a.blk = a.zsamples(blockSec)
 	nb := (len(a.z) + a.blk - 1) / a.blk
 	if len(a.be) != nb {
 		a.be = make([]float64, nb)
@@ -222,13 +232,13 @@ func (a *analyser) detect() {
 	}
 	a.floor = quantile(fm, floorQuantile)
 	var peak float64
-	for _, v := range a.z[a.cue:] {
+	for _, v := range a.z[min(len(a.z), a.cue/a.zfac):] {
 		peak = max(peak, math.Abs(float64(v)))
 	}
 	if peak == 0 {
 		return
 	}
-	a.thr = max(a.floor*math.Pow(10, marginDB/10), peak*peak*math.Pow(10, -rangeDB/10)/float64(a.samples(winSec)))
+	a.thr = max(a.floor*math.Pow(10, marginDB/10), peak*peak*math.Pow(10, -rangeDB/10)/float64(a.zsamples(winSec)))
 	// Runs of frames above the threshold.
 	var runs []segment
 	for b := 0; b < len(fm); {
@@ -240,7 +250,7 @@ func (a *analyser) detect() {
 		for e < len(fm) && fm[e] > a.thr {
 			e++
 		}
-		runs = append(runs, segment{b * a.blk, min(len(a.x), e*a.blk)})
+		runs = append(runs, segment{b * a.blk, min(len(a.z), e*a.blk)})
 		b = e
 	}
 	// Refine each run to samples with one-sided windows: the onset is
@@ -248,18 +258,32 @@ func (a *analyser) detect() {
 	// offset where a window starting there last does. A one-sided window
 	// cannot reach into the silence on the other side, so refined edges
 	// lie inside the sound and a silence is never shortened by smearing.
-	w := a.samples(winSec)
+	w := a.zsamples(winSec)
 	need := a.thr * float64(w)
+	wLo := w
+	needLo := need * float64(wLo) / float64(w)
+	if a.floor > 0 {
+		needLo = min(needLo, a.floor*math.Pow(10, extendDB/10)*float64(wLo))
+	}
 	minBurst := a.samples(minBurstSec)
 	var segs []segment
 	for _, r := range runs {
 		lo := max(0, r.start-2*w)
-		hi := min(len(a.x), r.end+2*w)
+		hi := min(len(a.z), r.end+2*w)
 		on := a.firstCross(lo, hi, w, need)
 		off := a.lastCross(lo, hi, w, need)
 		if on < 0 || off <= on {
 			continue
 		}
+		// Extend over the weak onset and release (hysteresis, as in Rabiner
+		// & Sambur 1975's two energy thresholds), up to the previous sound.
+		prevEnd := 0
+		if len(segs) > 0 {
+			prevEnd = segs[len(segs)-1].end / a.zfac
+		}
+		on = a.extendOn(on, prevEnd, wLo, needLo)
+		off = a.extendOff(off, len(a.z), wLo, needLo)
+		on, off = on*a.zfac, min(len(a.x), off*a.zfac)
 		if len(segs) > 0 && on < segs[len(segs)-1].end {
 			segs[len(segs)-1].end = max(segs[len(segs)-1].end, off)
 			continue
@@ -352,6 +376,47 @@ func (a *analyser) lastCross(lo, hi, w int, need float64) int {
 	return -1
 }
 
+// extendOn moves an onset earlier while the energy of the w samples ending
+// at it stays at least need, not before limit.
+func (a *analyser) extendOn(on, limit, w int, need float64) int {
+	z := a.z
+	var s float64
+	for k := max(0, on-w+1); k <= on; k++ {
+		s += float64(z[k]) * float64(z[k])
+	}
+	i := on
+	for i-1 >= limit && i-w >= 0 {
+		// window [i-w, i-1]
+		s += float64(z[i-w])*float64(z[i-w]) - float64(z[i])*float64(z[i])
+		if s < need {
+			break
+		}
+		i--
+	}
+	return i
+}
+
+// extendOff moves an offset (exclusive) later while the energy of the w
+// samples starting at it stays at least need, not after limit.
+func (a *analyser) extendOff(off, limit, w int, need float64) int {
+	z := a.z
+	last := off - 1
+	var s float64
+	for k := last; k < min(len(z), last+w); k++ {
+		s += float64(z[k]) * float64(z[k])
+	}
+	i := last
+	for i+1 < limit && i+w < len(z) {
+		// window [i+1, i+w]
+		s += float64(z[i+w])*float64(z[i+w]) - float64(z[i])*float64(z[i])
+		if s < need {
+			break
+		}
+		i++
+	}
+	return i + 1
+}
+
 // energy returns the sum of squares and count of samples in segs.
 func (a *analyser) energy(segs []segment) (float64, int) {
 	var e float64
@@ -385,8 +450,8 @@ func (a *analyser) levels(r *Report) {
 		}
 		return m
 	}
-	r.MeanDBFS = dbfs(ms(a.active))
-	first, second := splitHalf(a.active)
+	r.MeanDBFS = dbfs(ms(a.speech))
+	first, second := splitHalf(a.speech)
 	r.FirstHalfDBFS = dbfs(ms(first))
 	r.SecondHalfDBFS = dbfs(ms(second))
 	for _, p := range []*float64{&r.MeanDBFS, &r.FirstHalfDBFS, &r.SecondHalfDBFS} {

@@ -42,11 +42,11 @@ type decimated struct {
 	fac  int // input samples per output sample
 }
 
-// decimate low-passes x with a windowed-sinc FIR (Blackman window, cutoff at
+// decimate low-passes x (to about target) with a windowed-sinc FIR (Blackman window, cutoff at
 // 0.45 of the output rate, 8 taps per output sample's span on each side) and
 // keeps every fac-th sample.
-func decimate(x []float32, rate float64) decimated {
-	fac := max(1, int(rate/decimRate))
+func decimate(x []float32, rate, target float64) decimated {
+	fac := max(1, int(rate/target))
 	if fac == 1 {
 		return decimated{y: x, rate: rate, fac: 1}
 	}

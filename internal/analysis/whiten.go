@@ -19,11 +19,17 @@ const (
 	// noiseQuantile: the quietest 5 % of 10 ms frames define the noise
 	// (a little more than floorQuantile, for enough frames to average).
 	noiseQuantile = 0.05
+	// detectRate: in noise, detection runs on the band below 0.45 x 16 kHz
+	// = 7.2 kHz, which holds nearly all speech energy (wideband speech is
+	// coded at 16 kHz, ITU-T G.722); noise above it would only add variance
+	// once whitened.
+	detectRate = 16000
 )
 
 // whiten estimates the noise spectrum from the quietest frames of a.x and,
-// if the noise is not digital silence, sets a.z to the whitened signal.
-// It reports whether a.z changed.
+// if the noise is not digital silence, sets a.z to x band-limited to the
+// speech band (decimated to about detectRate) and whitened. It reports
+// whether a.z changed.
 func (a *analyser) whiten() bool {
 	fm := a.frameMS()
 	if len(fm) < 20 {
@@ -33,16 +39,16 @@ func (a *analyser) whiten() bool {
 	if q <= 0 {
 		return false // digital silence: nothing to whiten
 	}
+	d := decimate(a.x, a.rate, detectRate)
 	var r [lpcOrder + 1]float64
-	w := a.samples(winSec)
-	frames := 0
+	w := max(lpcOrder+1, int(math.Round(winSec*d.rate)))
 	for b, e := range fm {
 		if e > q {
 			continue
 		}
-		lo := max(0, b*a.blk-w/2)
-		hi := min(len(a.x), lo+w)
-		seg := a.x[lo:hi]
+		lo := max(0, b*a.blk/d.fac-w/2)
+		hi := min(len(d.y), lo+w)
+		seg := d.y[lo:hi]
 		for k := 0; k <= lpcOrder && k < len(seg); k++ {
 			var s float64
 			for i := k; i < len(seg); i++ {
@@ -50,9 +56,8 @@ func (a *analyser) whiten() bool {
 			}
 			r[k] += s
 		}
-		frames++
 	}
-	if frames == 0 || r[0] <= 0 {
+	if r[0] <= 0 {
 		return false
 	}
 	// A -40 dB white floor (white-noise correction) keeps the model
@@ -62,8 +67,8 @@ func (a *analyser) whiten() bool {
 	if !ok {
 		return false
 	}
-	z := make([]float32, len(a.x))
-	x := a.x
+	z := make([]float32, len(d.y))
+	x := d.y
 	for i := range x {
 		acc := float64(x[i])
 		for k := 1; k <= lpcOrder && k <= i; k++ {
@@ -71,7 +76,7 @@ func (a *analyser) whiten() bool {
 		}
 		z[i] = float32(acc)
 	}
-	a.z = z
+	a.z, a.zrate, a.zfac = z, d.rate, d.fac
 	return true
 }
 
