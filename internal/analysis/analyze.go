@@ -105,6 +105,7 @@ type analyser struct {
 	active []segment    // sound after the cue, before merging
 	speech []segment    // active merged across gaps shorter than minPause
 	dec    decimated    // low-passed, decimated signal for pitch and syllables
+	d16    *decimated   // x decimated to about detectRate, made once by wide
 	frames []pitchFrame // pitch track over active
 }
 
@@ -120,6 +121,15 @@ func (a *analyser) sec(n int) time.Duration {
 }
 
 func (a *analyser) samples(s float64) int { return max(1, int(math.Round(s*a.rate))) }
+
+// wide returns x decimated to about detectRate (x itself below 32 kHz).
+func (a *analyser) wide() decimated {
+	if a.d16 == nil {
+		d := decimate(a.x, a.rate, detectRate)
+		a.d16 = &d
+	}
+	return *a.d16
+}
 
 // zsamples is samples for the detection signal z.
 func (a *analyser) zsamples(s float64) int { return max(1, int(math.Round(s*a.zrate))) }
@@ -153,7 +163,9 @@ func (a *analyser) run() Report {
 		r.LongestPause = max(r.LongestPause, p.Len())
 	}
 	a.levels(&r)
-	a.dec = decimate(a.x, a.rate, decimRate)
+	w := a.wide()
+	a.dec = decimate(w.y, w.rate, decimRate)
+	a.dec.fac *= w.fac
 	a.frames = track(a.dec, a.active)
 	a.syllables(&r)
 	a.pitch(&r)

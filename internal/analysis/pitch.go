@@ -43,14 +43,14 @@ type decimated struct {
 }
 
 // decimate low-passes x (to about target) with a windowed-sinc FIR (Blackman window, cutoff at
-// 0.45 of the output rate, 8 taps per output sample's span on each side) and
+// 0.45 of the output rate, 3 output periods on each side) and
 // keeps every fac-th sample.
 func decimate(x []float32, rate, target float64) decimated {
 	fac := max(1, int(rate/target))
 	if fac == 1 {
 		return decimated{y: x, rate: rate, fac: 1}
 	}
-	half := 4 * fac
+	half := 3 * fac
 	taps := make([]float64, 2*half+1)
 	fc := 0.45 / float64(fac) // cycles per input sample
 	var sum float64
@@ -75,10 +75,7 @@ func decimate(x []float32, rate, target float64) decimated {
 		lo, hi := c-half, c+half+1
 		var acc float32
 		if lo >= 0 && hi <= len(x) {
-			xs := x[lo:hi]
-			for i, t := range t32 {
-				acc += t * xs[i]
-			}
+			acc = dot(t32, x[lo:hi])
 		} else {
 			for i, t := range t32 {
 				if k := lo + i; k >= 0 && k < len(x) {
@@ -99,73 +96,187 @@ type pitchFrame struct {
 	t    int // centre, in samples of the decimated signal
 	f0   float64
 	corr float64
+	cand [maxCands]cand // coarse candidates, best first; lag 0 = none
 }
 
-// nccf is the normalised cross-correlation of y[t:t+w] and y[t+l:t+l+w].
-func nccf(y []float32, t, w, l int) float64 {
-	a := y[t : t+w]
-	b := y[t+l : t+l+w]
-	var xy, xx, yy float64
-	for i := range a {
-		u, v := float64(a[i]), float64(b[i])
-		xy += u * v
-		xx += u * u
-		yy += v * v
+// coarseFac: the lag search runs at a quarter of the ~8 kHz rate, ~2 kHz,
+// still above twice f0Max; the best coarse lag is then refined at the full
+// rate (the two-stage search of RAPT, Talkin 1995).
+const coarseFac = 4
+
+// maxCands candidate lags are kept per frame for the octave check.
+const maxCands = 3
+
+type cand struct {
+	lag  int // in samples of the coarse (half-rate) signal
+	corr float64
+}
+
+// prefixSq returns p with p[i] = sum of y[:i]^2.
+func prefixSq(y []float32) []float64 {
+	p := make([]float64, len(y)+1)
+	for i, v := range y {
+		p[i+1] = p[i] + float64(v)*float64(v)
 	}
-	if xx <= 0 || yy <= 0 {
+	return p
+}
+
+// nccfAt is the normalised cross-correlation of y[t:t+w] and y[t+l:t+l+w],
+// with the energies taken from the prefix sums p.
+func nccfAt(y []float32, p []float64, t, w, l int) float64 {
+	xy := dot(y[t:t+w], y[t+l:t+l+w])
+	den := (p[t+w] - p[t]) * (p[t+l+w] - p[t+l])
+	if den <= 0 {
 		return 0
 	}
-	return xy / math.Sqrt(xx*yy)
+	return float64(xy) / math.Sqrt(den)
 }
 
-// track estimates F0 every pitchHopSec inside the segments (given in
-// samples of the original signal, scaled by fac).
+// track estimates F0 every pitchHopSec inside the segments (samples of the
+// original signal). The search runs on d decimated by two more (coarse
+// lags, a quarter of the work), the chosen lag is refined on d itself with
+// parabolic interpolation. Octave errors are then settled against the
+// median F0 of the answer (octaveFix).
 func track(d decimated, segs []segment) []pitchFrame {
+	c := decimate(d.y, d.rate, d.rate/coarseFac)
+	pc := prefixSq(c.y)
+	pd := prefixSq(d.y)
 	hop := max(1, int(math.Round(pitchHopSec*d.rate)))
-	w := int(math.Round(pitchWinSec * d.rate))
-	lmin := int(math.Floor(d.rate / f0Max))
-	lmax := int(math.Ceil(d.rate / f0Min))
-	var out []pitchFrame
+	w := int(math.Round(pitchWinSec * c.rate))
+	lmin := max(2, int(math.Floor(c.rate/f0Max)))
+	lmax := int(math.Ceil(c.rate / f0Min))
 	cs := make([]float64, lmax+2)
+	var out []pitchFrame
 	for _, s := range segs {
 		lo, hi := s.start/d.fac, s.end/d.fac
-		for c := lo; c < hi; c += hop {
-			t := c - (w+lmax)/2
-			if t < 0 || t+w+lmax+1 > len(d.y) {
-				out = append(out, pitchFrame{t: c})
+		for ct := lo; ct < hi; ct += hop {
+			f := pitchFrame{t: ct}
+			t := ct/coarseFac - (w+lmax)/2
+			if t < 0 || t+w+lmax+2 > len(c.y) {
+				out = append(out, f)
 				continue
 			}
-			best, bl := -1.0, 0
-			for l := lmin; l <= lmax+1; l++ {
-				cs[l] = nccf(d.y, t, w, l)
+			for l := lmin - 1; l <= lmax+1; l++ {
+				cs[l] = nccfAt(c.y, pc, t, w, l)
 			}
-			for l := lmin + 1; l <= lmax; l++ {
-				if cs[l] > best && cs[l] >= cs[l-1] && cs[l] >= cs[l+1] {
-					best, bl = cs[l], l
+			n := 0
+			for l := lmin; l <= lmax; l++ {
+				v := cs[l]
+				if v < cs[l-1] || v < cs[l+1] {
+					continue
 				}
-			}
-			if bl == 0 || best < voicedNCCF {
-				out = append(out, pitchFrame{t: c, corr: max(best, 0)})
-				continue
-			}
-			// Prefer the shortest lag whose peak is nearly as strong.
-			for l := lmin + 1; l < bl; l++ {
-				if cs[l] >= octaveTol*best && cs[l] >= cs[l-1] && cs[l] >= cs[l+1] {
-					bl = l
-					break
+				// The peak's height between grid points (parabola through
+				// three points), so candidates compare fairly.
+				if den := cs[l-1] - 2*v + cs[l+1]; den < 0 {
+					v -= (cs[l-1] - cs[l+1]) * (cs[l-1] - cs[l+1]) / (8 * den)
 				}
+				if v < voicedNCCF {
+					continue
+				}
+				// insert into the sorted candidate list
+				k := min(n, maxCands-1)
+				if n == maxCands && v <= f.cand[k].corr {
+					continue
+				}
+				f.cand[k] = cand{l, v}
+				for ; k > 0 && f.cand[k].corr > f.cand[k-1].corr; k-- {
+					f.cand[k], f.cand[k-1] = f.cand[k-1], f.cand[k]
+				}
+				n = min(n+1, maxCands)
 			}
-			// Parabolic interpolation of the peak.
-			a, b, cc := cs[bl-1], cs[bl], cs[bl+1]
-			off := 0.0
-			if den := a - 2*b + cc; den < 0 {
-				off = 0.5 * (a - cc) / den
+			out = append(out, f)
+		}
+	}
+	octaveFix(out)
+	// Refine the chosen lags on the finer signal.
+	wd := int(math.Round(pitchWinSec * d.rate))
+	lmaxd := int(math.Ceil(d.rate/f0Min)) + coarseFac + 1
+	for i := range out {
+		f := &out[i]
+		if f.f0 == 0 {
+			continue
+		}
+		l0 := coarseFac * int(f.f0) // coarse lag in samples of d
+		f.f0 = c.rate / f.f0
+		t := f.t - (wd+lmaxd)/2
+		if t < 0 || t+wd+l0+coarseFac+2 > len(d.y) {
+			continue
+		}
+		best, bl := -2.0, 0
+		const r = coarseFac + 1 // the true peak is within a coarse step
+		var v [2*r + 1]float64
+		if l0-r < 1 {
+			continue
+		}
+		for k := -r; k <= r; k++ {
+			v[k+r] = nccfAt(d.y, pd, t, wd, l0+k)
+		}
+		for k := 1; k < 2*r; k++ {
+			if v[k] > best {
+				best, bl = v[k], k
 			}
-			lag := float64(bl) + max(-0.5, min(0.5, off))
-			out = append(out, pitchFrame{t: c, f0: d.rate / lag, corr: cs[bl]})
+		}
+		a, b, cc := v[bl-1], v[bl], v[bl+1]
+		off := 0.0
+		if den := a - 2*b + cc; den < 0 {
+			off = max(-0.5, min(0.5, 0.5*(a-cc)/den))
+		}
+		f.f0 = d.rate / (float64(l0+bl-r) + off)
+		f.corr = b
+		if b < voicedNCCF { // voicing is decided at the finer rate
+			f.f0 = 0
 		}
 	}
 	return out
+}
+
+// octaveFix picks one candidate per frame. First pass: the best NCCF, or a
+// shorter lag nearly as good (octaveTol). Second pass: the candidate whose
+// NCCF, less octavePenalty per octave away from the median of the first
+// pass, is highest. A speaker's F0 stays within about an octave of its
+// median in speech (the 5-95 % range of the devcorpus voices spans 3-11
+// semitones; Traunmüller & Eriksson 1995 report about +-0.5 octave for
+// speaking), so a candidate two octaves off is almost surely a sub- or
+// over-harmonic.
+func octaveFix(fr []pitchFrame) {
+	const octavePenalty = 0.3
+	var lags []float64
+	for i := range fr {
+		f := &fr[i]
+		if f.cand[0].lag == 0 {
+			continue
+		}
+		best := f.cand[0]
+		for _, c := range f.cand[1:] {
+			if c.lag != 0 && c.lag < best.lag && c.corr >= octaveTol*f.cand[0].corr {
+				best = c
+			}
+		}
+		lags = append(lags, float64(best.lag))
+	}
+	if len(lags) == 0 {
+		return
+	}
+	slices.Sort(lags)
+	med := lags[len(lags)/2]
+	for i := range fr {
+		f := &fr[i]
+		if f.cand[0].lag == 0 {
+			continue
+		}
+		bestScore, bl, bc := math.Inf(-1), 0, 0.0
+		for _, c := range f.cand {
+			if c.lag == 0 {
+				continue
+			}
+			sc := c.corr - octavePenalty*math.Abs(math.Log2(float64(c.lag)/med))
+			if sc > bestScore {
+				bestScore, bl, bc = sc, c.lag, c.corr
+			}
+		}
+		f.f0 = float64(bl) // coarse lag for now; track converts and refines
+		f.corr = bc
+	}
 }
 
 // pitch fills the F0 fields from the voiced frames of the answer.
@@ -195,4 +306,21 @@ func (a *analyser) pitch(r *Report) {
 	if r.F0P5Hz > 0 {
 		r.F0RangeST = 12 * math.Log2(r.F0P95Hz/r.F0P5Hz)
 	}
+}
+
+// dot is the dot product of a and b[:len(a)], four lanes at a time.
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }

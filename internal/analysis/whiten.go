@@ -39,7 +39,7 @@ func (a *analyser) whiten() bool {
 	if q <= 0 {
 		return false // digital silence: nothing to whiten
 	}
-	d := decimate(a.x, a.rate, detectRate)
+	d := a.wide()
 	var r [lpcOrder + 1]float64
 	w := max(lpcOrder+1, int(math.Round(winSec*d.rate)))
 	for b, e := range fm {
@@ -69,12 +69,22 @@ func (a *analyser) whiten() bool {
 	}
 	z := make([]float32, len(d.y))
 	x := d.y
-	for i := range x {
-		acc := float64(x[i])
-		for k := 1; k <= lpcOrder && k <= i; k++ {
-			acc += coef[k] * float64(x[i-k])
+	var c [lpcOrder + 1]float32
+	for k := range c {
+		c[k] = float32(coef[k])
+	}
+	for i := range min(lpcOrder, len(x)) {
+		acc := x[i]
+		for k := 1; k <= i; k++ {
+			acc += c[k] * x[i-k]
 		}
-		z[i] = float32(acc)
+		z[i] = acc
+	}
+	for i := lpcOrder; i < len(x); i++ {
+		h := x[i-lpcOrder : i+1 : i+1]
+		z[i] = h[12] + c[1]*h[11] + c[2]*h[10] + c[3]*h[9] + c[4]*h[8] +
+			c[5]*h[7] + c[6]*h[6] + c[7]*h[5] + c[8]*h[4] +
+			c[9]*h[3] + c[10]*h[2] + c[11]*h[1] + c[12]*h[0]
 	}
 	a.z, a.zrate, a.zfac = z, d.rate, d.fac
 	return true
