@@ -42,6 +42,8 @@ import (
 	"strconv"
 	"strings"
 
+	"fallback/internal/analysis"
+	"fallback/internal/pcm"
 	"fallback/internal/scenario"
 )
 
@@ -164,7 +166,6 @@ const (
 	calmDBFS   = -24.0
 	angryDBFS  = -17.0
 	escRampDB  = 12.0 // level rise over an escalating line, a steady crescendo
-	escTempo   = 0.35 // tempo rise from the first to the last sentence
 	escPitch   = 250  // cents
 	shortGap   = 0.18 // between sentences: not a pause (< 0.3 s)
 	hesitation = 0.8  // at "...": a clear pause
@@ -173,7 +174,7 @@ const (
 
 var sentenceEnd = regexp.MustCompile(`[.!?]+\s+`)
 
-func plan(l scenario.Line) []segment {
+func plan(l scenario.Line, escTempo float64) []segment {
 	text := strings.Join(strings.Fields(l.Text), " ")
 	text = strings.ReplaceAll(text, "…", "...")
 	var segs []segment
@@ -260,18 +261,101 @@ func abs(x int) int {
 	return x
 }
 
+// escTempos are the tempo rises tried, in order, until the analyser hears an
+// escalating line speed up: phrase-final lengthening in the synthetic
+// voices can hide a small rise.
+var escTempos = []float64{0.35, 0.55, 0.75}
+
+// Targets the shaping loop aims for, a margin inside what the tags promise
+// (see internal/scenario/delivery_test.go).
+const (
+	escMinTrendDB  = 3.5
+	escMinPacePct  = 10.0
+	steadyMaxTrend = 0.7
+)
+
 func speakLine(v voice, l scenario.Line, tmp string) ([]float64, error) {
-	segs := plan(l)
 	if l.HasTag(scenario.TagHesitant) && !strings.Contains(strings.ReplaceAll(l.Text, "…", "..."), "...") {
 		return nil, fmt.Errorf("hesitant line needs a \"...\" where the pause goes")
 	}
+	raws := map[string]string{} // segment text -> synthesised file, reused across tries
+	if !l.HasTag(scenario.TagEscalating) {
+		out, err := render(v, l, plan(l, 0), raws, tmp)
+		if err != nil {
+			return nil, err
+		}
+		// Synthetic voices fade towards the end of a sentence; level that
+		// out so the line keeps the steady level its tags promise.
+		for range 8 {
+			r, err := analyse(out)
+			if err != nil {
+				return nil, err
+			}
+			if math.Abs(r.TrendDB()) < steadyMaxTrend {
+				break
+			}
+			ramp(out, -1.5*r.TrendDB())
+		}
+		return limit(out), nil
+	}
+	var best []float64
+	bestPace := math.Inf(-1)
+	for _, rise := range escTempos {
+		out, err := render(v, l, plan(l, rise), raws, tmp)
+		if err != nil {
+			return nil, err
+		}
+		// A crescendo in dB across the speech, so the second half of the
+		// speech time is clearly louder than the first whatever the
+		// sentence lengths; it starts a little below the base level.
+		db := escRampDB
+		for range 4 {
+			x := append([]float64(nil), out...)
+			ramp(x, db)
+			scaleAll(x, math.Pow(10, -db/3/20))
+			r, err := analyse(x)
+			if err != nil {
+				return nil, err
+			}
+			if r.TrendDB() < escMinTrendDB {
+				db += 3
+				continue
+			}
+			if r.PaceChangePct > bestPace {
+				best, bestPace = x, r.PaceChangePct
+			}
+			break
+		}
+		if bestPace >= escMinPacePct {
+			break
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("could not make the line measurably louder at its end")
+	}
+	if bestPace < escMinPacePct {
+		fmt.Fprintf(os.Stderr, "warning: %q: pace rises only %+.0f %%; reword it (longer last sentence)\n", l.Text, bestPace)
+	}
+	return limit(best), nil
+}
+
+// render speaks segs one after another at the line's base level.
+func render(v voice, l scenario.Line, segs []segment, raws map[string]string, tmp string) ([]float64, error) {
 	base := calmDBFS
 	if l.HasTag(scenario.TagAngry) {
 		base = angryDBFS
 	}
 	out := make([]float64, int(edge*rate))
 	for _, sg := range segs {
-		x, err := synth(v, sg, tmp)
+		raw, ok := raws[sg.text]
+		if !ok {
+			raw = filepath.Join(tmp, fmt.Sprintf("seg%d.wav", len(raws)))
+			if err := tts(v, sg.text, raw, tmp); err != nil {
+				return nil, err
+			}
+			raws[sg.text] = raw
+		}
+		x, err := shape(v, sg, raw)
 		if err != nil {
 			return nil, err
 		}
@@ -283,37 +367,35 @@ func speakLine(v voice, l scenario.Line, tmp string) ([]float64, error) {
 		out = append(out, x...)
 		out = append(out, make([]float64, int(sg.after*rate))...)
 	}
-	out = append(out, make([]float64, int(edge*rate))...)
-	if !l.HasTag(scenario.TagEscalating) {
-		// Synthetic voices fade towards the end of a sentence; level that
-		// out so a calm line keeps a steady level (as the tag promises).
-		for range 6 {
-			first, second := halves(out)
-			if math.Abs(second-first) < 0.5 {
-				break
-			}
-			ramp(out, -1.5*(second-first))
-		}
+	return append(out, make([]float64, int(edge*rate))...), nil
+}
+
+// analyse measures x with the app's own analyser.
+// It measures the line as it will be stored: peak-limited and rounded to
+// 16 bits.
+func analyse(x []float64) (analysis.Report, error) {
+	x = limit(append([]float64(nil), x...))
+	c := pcm.Clip{Rate: rate, Samples: make([]float32, len(x))}
+	for i, s := range x {
+		c.Samples[i] = float32(quantize(s)) / 32768
 	}
-	if l.HasTag(scenario.TagEscalating) {
-		// A crescendo in dB across the speech, so the second half of the
-		// speech time is clearly louder than the first whatever the
-		// sentence lengths; it starts a little below the base level.
-		ramp(out, escRampDB)
-		scaleAll(out, math.Pow(10, -escRampDB/3/20))
+	r, err := analysis.Analyze(c, analysis.Options{})
+	if err == nil && r.NoSpeech {
+		err = fmt.Errorf("the analyser finds no speech")
 	}
-	// Keep clear of clipping: an escalating end may be loud.
+	return r, err
+}
+
+// limit keeps the line clear of clipping: an escalating end may be loud.
+func limit(out []float64) []float64 {
 	peak := 0.0
 	for _, s := range out {
 		peak = math.Max(peak, math.Abs(s))
 	}
 	if peak > 0.97 {
-		g := 0.97 / peak
-		for i := range out {
-			out[i] *= g
-		}
+		scaleAll(out, 0.97/peak)
 	}
-	return out, nil
+	return out
 }
 
 // ramp applies a gain rising linearly in dB from 0 to db over the line
@@ -332,41 +414,11 @@ func scaleAll(x []float64, g float64) {
 	}
 }
 
-// halves is the level (dBFS) of the first and second half of the speech
-// frames (20 ms, above -40 dBFS), as the delivery test measures it.
-func halves(x []float64) (first, second float64) {
-	const frame = rate / 50
-	thr := math.Pow(10, -40.0/20)
-	var es []float64
-	for i := 0; i+frame <= len(x); i += frame {
-		e := 0.0
-		for _, s := range x[i : i+frame] {
-			e += s * s
-		}
-		if math.Sqrt(e/frame) > thr {
-			es = append(es, e)
-		}
-	}
-	db := func(es []float64) float64 {
-		sum := 0.0
-		for _, e := range es {
-			sum += e
-		}
-		return 10 * math.Log10(sum/float64(len(es)*frame)+1e-20)
-	}
-	h := len(es) / 2
-	if h == 0 {
-		return 0, 0
-	}
-	return db(es[:h]), db(es[h:])
-}
-
-// synth speaks one segment and returns it at 16 kHz, shaped by sox.
-func synth(v voice, sg segment, tmp string) ([]float64, error) {
-	raw := filepath.Join(tmp, "seg.wav")
+// tts speaks text with v's engine into the WAV file raw.
+func tts(v voice, text, raw, tmp string) error {
 	txt := filepath.Join(tmp, "seg.txt")
-	if err := os.WriteFile(txt, []byte(sg.text+"\n"), 0o644); err != nil {
-		return nil, err
+	if err := os.WriteFile(txt, []byte(text+"\n"), 0o644); err != nil {
+		return err
 	}
 	var cmd *exec.Cmd
 	switch v.engine {
@@ -378,8 +430,14 @@ func synth(v voice, sg segment, tmp string) ([]float64, error) {
 		cmd = exec.Command("espeak-ng", "-v", v.name, "-s", "165", "-w", raw, "-f", txt)
 	}
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("%s: %v: %s", cmd.Args[0], err, msg)
+		return fmt.Errorf("%s: %v: %s", cmd.Args[0], err, msg)
 	}
+	return nil
+}
+
+// shape runs raw through sox (pitch, tempo, 16 kHz) without dither, so
+// the result is the same on every run.
+func shape(v voice, sg segment, raw string) ([]float64, error) {
 	args := []string{"-D", raw, "-t", "raw", "-e", "signed-integer", "-b", "16", "-c", "1", "-"}
 	if p := v.pitch + sg.pitch; p != 0 {
 		args = append(args, "pitch", strconv.FormatFloat(p, 'f', 0, 64))
@@ -391,13 +449,13 @@ func synth(v voice, sg segment, tmp string) ([]float64, error) {
 	sox := exec.Command("sox", args...)
 	var stderr bytes.Buffer
 	sox.Stderr = &stderr
-	pcm, err := sox.Output()
+	data, err := sox.Output()
 	if err != nil {
 		return nil, fmt.Errorf("sox: %v: %s", err, stderr.String())
 	}
-	x := make([]float64, len(pcm)/2)
+	x := make([]float64, len(data)/2)
 	for i := range x {
-		x[i] = float64(int16(binary.LittleEndian.Uint16(pcm[2*i:]))) / 32768
+		x[i] = float64(int16(binary.LittleEndian.Uint16(data[2*i:]))) / 32768
 	}
 	return x, nil
 }
@@ -454,12 +512,15 @@ func scale(x []float64, dbfs float64) {
 	}
 }
 
+// quantize rounds a sample in [-1, 1] to 16 bits.
+func quantize(s float64) int16 {
+	return int16(math.Max(-32768, math.Min(32767, math.Round(s*32767))))
+}
+
 func encodeWAV(x []float64) []byte {
 	data := make([]byte, 2*len(x))
 	for i, s := range x {
-		v := math.Round(s * 32767)
-		v = math.Max(-32768, math.Min(32767, v))
-		binary.LittleEndian.PutUint16(data[2*i:], uint16(int16(v)))
+		binary.LittleEndian.PutUint16(data[2*i:], uint16(quantize(s)))
 	}
 	le := binary.LittleEndian
 	h := []byte("RIFF....WAVEfmt ")
