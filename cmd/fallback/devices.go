@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"fallback/internal/audio"
+	"fallback/internal/pcm"
+	"fallback/internal/practice"
+)
+
+// recordRate is the rate answers are recorded at: 16 kHz covers the speech
+// band the analyser uses (pitch, syllable nuclei) at a third of 48 kHz's
+// disk cost. PortAudio's host layer converts when a device runs otherwise.
+const recordRate = 16000
+
+// translate maps audio's device errors to the practice errors the UI knows,
+// keeping the original (which names the device) in the chain.
+func translate(err error, output bool) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, audio.ErrDeviceLost):
+		return fmt.Errorf("%w: %w", practice.ErrDeviceLost, err)
+	case errors.Is(err, audio.ErrNoInputDevice), errors.Is(err, audio.ErrDeviceNotFound) && !output,
+		errors.Is(err, audio.ErrClosed) && !output:
+		return fmt.Errorf("%w: %w", practice.ErrNoMicrophone, err)
+	case errors.Is(err, audio.ErrNoOutputDevice), errors.Is(err, audio.ErrDeviceNotFound) && output,
+		errors.Is(err, audio.ErrClosed) && output:
+		return fmt.Errorf("%w: %w", practice.ErrNoSpeaker, err)
+	}
+	return err
+}
+
+// microphone adapts audio.Input to practice.Recorder.
+type microphone struct{ in *audio.Input }
+
+func (m microphone) SampleRate() int { return m.in.SampleRate() }
+
+func (m microphone) Record(ctx context.Context, sink func([]float32) error) error {
+	return translate(m.in.Record(ctx, sink), false)
+}
+
+// speaker adapts audio.Output to practice.Player; out is asked each time so
+// a device chosen in Settings applies to the next sound.
+type speaker struct{ out func() *audio.Output }
+
+func (s speaker) Play(ctx context.Context, clip pcm.Clip) error {
+	return translate(s.out().Play(ctx, clip), true)
+}
+
+// devices adapts audio.System to ui.Devices.
+type devices struct{ sys *audio.System }
+
+func (d devices) list(input bool) ([]string, error) {
+	devs, err := d.sys.Devices()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, dev := range devs {
+		if (input && dev.MaxInputs > 0) || (!input && dev.MaxOutputs > 0) {
+			names = append(names, dev.Name)
+		}
+	}
+	return names, nil
+}
+
+func (d devices) Inputs() ([]string, error)  { return d.list(true) }
+func (d devices) Outputs() ([]string, error) { return d.list(false) }
+func (d devices) Refresh() error             { return d.sys.Refresh() }

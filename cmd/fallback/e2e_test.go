@@ -1,0 +1,320 @@
+//go:build e2e
+
+// The end-to-end test drives the real binary in a real window (Xvfb) with
+// real-time virtual audio (PulseAudio null sinks): it answers every turn of
+// a scenario by playing a known WAV into the virtual microphone after the
+// cue, presses Space with xdotool, and checks what landed in the SQLite
+// file. Run it with `go test -tags e2e ./cmd/fallback` (make test does).
+package main_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"fallback/assets"
+	"fallback/internal/analysis"
+	"fallback/internal/pcm"
+	"fallback/internal/scenario"
+	"fallback/internal/store"
+	"fallback/scenarios"
+)
+
+// replyDelay is how long the simulated rep waits after the cue.
+const replyDelay = 800 * time.Millisecond
+
+func need(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not installed (run tools/setup-debian.sh): %v", tool, err)
+		}
+	}
+}
+
+// logWatcher collects the app's log lines and waits for patterns.
+type logWatcher struct {
+	lines chan string
+	all   []string
+}
+
+func watch(r io.Reader) *logWatcher {
+	w := &logWatcher{lines: make(chan string, 1024)}
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			w.lines <- sc.Text()
+		}
+		close(w.lines)
+	}()
+	return w
+}
+
+func (w *logWatcher) waitFor(t *testing.T, re *regexp.Regexp, timeout time.Duration) []string {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		select {
+		case l, ok := <-w.lines:
+			if !ok {
+				t.Fatalf("app exited while waiting for %q; log:\n%s", re, strings.Join(w.all, "\n"))
+			}
+			w.all = append(w.all, l)
+			if m := re.FindStringSubmatch(l); m != nil {
+				return m
+			}
+		case <-deadline:
+			t.Fatalf("timed out after %s waiting for %q; log:\n%s", timeout, re, strings.Join(w.all, "\n"))
+		}
+	}
+}
+
+func start(t *testing.T, env []string, name string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	return cmd
+}
+
+func run(t *testing.T, env []string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// startXvfb starts a virtual display and returns its DISPLAY value.
+func startXvfb(t *testing.T) string {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x860x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start Xvfb: %v", err)
+	}
+	w.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		t.Fatalf("Xvfb gave no display number: %v", err)
+	}
+	return ":" + strings.TrimSpace(line)
+}
+
+// startPulse starts a PulseAudio daemon with two null sinks: "customer"
+// (the app's speaker) and "rep", whose monitor is the app's microphone.
+func startPulse(t *testing.T, dir string) []string {
+	sock := filepath.Join(dir, "pulse.sock")
+	pa := fmt.Sprintf(`load-module module-native-protocol-unix socket=%s auth-anonymous=1
+load-module module-null-sink sink_name=customer rate=16000
+load-module module-null-sink sink_name=rep rate=16000
+set-default-sink customer
+set-default-source rep.monitor
+`, sock)
+	conf := filepath.Join(dir, "pulse.pa")
+	if err := os.WriteFile(conf, []byte(pa), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"HOME=" + dir, "XDG_RUNTIME_DIR=" + dir, "PULSE_SERVER=unix:" + sock}
+	start(t, env, "pulseaudio", "-n", "-F", conf, "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "--log-target=stderr", "--log-level=error")
+	for i := 0; i < 100; i++ { // the socket appears when the daemon is ready
+		if exec.Command("pactl", "--server=unix:"+sock, "info").Run() == nil {
+			return env
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("pulseaudio did not come up")
+	return nil
+}
+
+func screenshot(t *testing.T, env []string, win, name string) {
+	t.Helper()
+	dir := filepath.Join("..", "..", "out", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run(t, env, "import", "-window", win, filepath.Join(dir, name))
+}
+
+func TestNoDisplay(t *testing.T) {
+	bin := build(t)
+	cmd := exec.Command(bin)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("fallback with no display exited 0; want non-zero. Output:\n%s", out)
+	}
+	if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); len(lines) != 1 || !strings.Contains(lines[0], "no display") || !strings.Contains(lines[0], "xvfb-run") {
+		t.Errorf("no-display output = %q, want one line naming the problem and xvfb-run", out)
+	}
+}
+
+var binPath string
+
+func build(t *testing.T) string {
+	t.Helper()
+	if binPath != "" {
+		return binPath
+	}
+	dir, err := os.MkdirTemp("", "fallback-e2e-bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	binPath = filepath.Join(dir, "fallback")
+	run(t, nil, "go", "build", "-o", binPath, ".")
+	return binPath
+}
+
+func TestEndToEnd(t *testing.T) {
+	need(t, "Xvfb", "pulseaudio", "pactl", "paplay", "xdotool", "import")
+	bin := build(t)
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "data")
+	home := filepath.Join(tmp, "home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	display := startXvfb(t)
+	penv := startPulse(t, tmp)
+	env := append([]string{"DISPLAY=" + display, "LANG=en_US.UTF-8", "FALLBACK_DATA=" + data, "LIBGL_ALWAYS_SOFTWARE=1"}, penv...)
+	env = append(env, "HOME="+home) // after penv: the app's preferences live here
+
+	// What the rep "says", measured offline for the expectations.
+	answerPath, _ := filepath.Abs(filepath.Join("testdata", "answer.wav"))
+	answer, err := pcm.ReadFile(answerPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := analysis.Analyze(answer, analysis.Options{})
+	if err != nil || want.NoSpeech {
+		t.Fatalf("analyse the fed answer: %v (no speech: %v)", err, want.NoSpeech)
+	}
+
+	scs, errs := scenario.Load(scenarios.FS, assets.FS)
+	if len(errs) > 0 || len(scs) == 0 {
+		t.Fatalf("bundled scenarios: %v", errs)
+	}
+	sc := scs[0] // the list shows scenarios in this order and selects the first
+
+	app := exec.Command(bin)
+	app.Env = append(os.Environ(), env...)
+	stderr, err := app.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Stdout = os.Stderr
+	if err := app.Start(); err != nil {
+		t.Fatalf("start fallback: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	t.Cleanup(func() {
+		app.Process.Kill()
+		<-exited
+	})
+	logs := watch(stderr)
+	logs.waitFor(t, regexp.MustCompile(`ready: data folder`), 60*time.Second)
+	win := run(t, env, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Fallback")
+	win = strings.Fields(win)[0]
+	time.Sleep(time.Second) // let the first frame render before the screenshot
+	screenshot(t, env, win, "01-scenarios.png")
+
+	key := func(k string) { run(t, env, "xdotool", "key", "--window", win, k) }
+	key("Return") // open the first scenario
+	time.Sleep(500 * time.Millisecond)
+	screenshot(t, env, win, "02-roleplay-brief.png")
+	key("space") // start turn 1
+
+	for i := 1; i <= len(sc.Turns); i++ {
+		logs.waitFor(t, regexp.MustCompile(fmt.Sprintf(`turn=%d cue at`, i)), 90*time.Second)
+		time.Sleep(replyDelay) // the rep's deliberate pause: part of the stimulus
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		play := exec.CommandContext(ctx, "paplay", "--device=rep", answerPath)
+		play.Env = append(os.Environ(), env...)
+		if out, err := play.CombinedOutput(); err != nil {
+			cancel()
+			t.Fatalf("paplay: %v\n%s", err, out)
+		}
+		cancel()
+		if i == 1 {
+			screenshot(t, env, win, "03-recording.png")
+		}
+		time.Sleep(600 * time.Millisecond) // trailing silence before Space
+		key("space")
+		logs.waitFor(t, regexp.MustCompile(fmt.Sprintf(`turn=%d measured`, i)), 30*time.Second)
+	}
+	logs.waitFor(t, regexp.MustCompile(`saved attempt`), 30*time.Second)
+	time.Sleep(time.Second)
+	screenshot(t, env, win, "04-results.png")
+	key("h")
+	time.Sleep(700 * time.Millisecond)
+	screenshot(t, env, win, "05-history.png")
+
+	db, err := store.Open(filepath.Join(data, "fallback.db"))
+	if err != nil {
+		t.Fatalf("open the app's database: %v", err)
+	}
+	defer db.Close()
+	list, err := db.ListAttempts(context.Background(), 10)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("attempts = %v, %v; want exactly 1", list, err)
+	}
+	att, err := db.Attempt(context.Background(), list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if att.ScenarioID != sc.ID || len(att.Turns) != len(sc.Turns) {
+		t.Fatalf("attempt scenario %q with %d turns, want %q with %d", att.ScenarioID, len(att.Turns), sc.ID, len(sc.Turns))
+	}
+	// paplay starts 0–0.3 s late and PulseAudio buffers add some tens of ms.
+	minLat := replyDelay + want.Onset - 100*time.Millisecond
+	maxLat := replyDelay + want.Onset + 600*time.Millisecond
+	for _, tr := range att.Turns {
+		r := tr.Report
+		if r.NoSpeech {
+			t.Errorf("turn %d: no speech recorded", tr.Index+1)
+			continue
+		}
+		if r.Latency < minLat || r.Latency > maxLat {
+			t.Errorf("turn %d: latency %v, want %v..%v", tr.Index+1, r.Latency, minLat, maxLat)
+		}
+		if d := math.Abs(r.MeanDBFS - want.MeanDBFS); d > 2 {
+			t.Errorf("turn %d: mean %.1f dBFS, the fed answer has %.1f (off by %.1f dB, want ≤ 2)", tr.Index+1, r.MeanDBFS, want.MeanDBFS, d)
+		}
+		if d := (r.SpeakingTime() - want.SpeakingTime()).Abs(); d > 300*time.Millisecond {
+			t.Errorf("turn %d: speaking time %v, the fed answer has %v", tr.Index+1, r.SpeakingTime(), want.SpeakingTime())
+		}
+		if _, err := os.Stat(tr.RecordingPath); err != nil {
+			t.Errorf("turn %d: recording: %v", tr.Index+1, err)
+		}
+		t.Logf("turn %d (%s): latency %.3f s, pauses %d, mean %.1f dBFS (%.1f/%.1f), speaking %.2f s",
+			tr.Index+1, tr.Variant, r.Latency.Seconds(), len(r.Pauses), r.MeanDBFS, r.FirstHalfDBFS, r.SecondHalfDBFS, r.SpeakingTime().Seconds())
+	}
+	if t.Failed() {
+		t.Logf("app log:\n%s", strings.Join(logs.all, "\n"))
+	}
+}

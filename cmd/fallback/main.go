@@ -1,0 +1,173 @@
+// Command fallback is the Fallback desktop coach: it wires PortAudio, the
+// SQLite history, the scenario library and the Fyne window together.
+//
+// Usage:
+//
+//	fallback [--data DIR]              start the app
+//	fallback scenarios check DIR       check a folder of scenario files
+//
+// The data folder (database and recordings) defaults to the user's
+// app-data folder; --data or FALLBACK_DATA override it.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"fallback/assets"
+	"fallback/internal/audio"
+	"fallback/internal/practice"
+	"fallback/internal/scenario"
+	"fallback/internal/store"
+	"fallback/internal/ui"
+	"fallback/scenarios"
+)
+
+// appID is the Fyne application ID (preferences live under it).
+const appID = "coach.fallback.app"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) >= 1 && args[0] == "scenarios" {
+		return scenariosCmd(args[1:], stdout, stderr)
+	}
+	fl := flag.NewFlagSet("fallback", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	dataFlag := fl.String("data", "", "data folder for the database and recordings (default: $FALLBACK_DATA or the user's app-data folder)")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if msg := displayProblem(); msg != "" {
+		fmt.Fprintln(stderr, msg)
+		return 1
+	}
+
+	dataDir, err := dataFolder(*dataFlag)
+	if err == nil {
+		err = os.MkdirAll(dataDir, 0o755)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "fallback: data folder: %v\n", err)
+		return 1
+	}
+	log.SetPrefix("fallback: ")
+
+	a := app.NewWithID(appID)
+	w := a.NewWindow("Fallback")
+	w.Resize(fyne.NewSize(960, 680))
+
+	deps := ui.Deps{DataDir: dataDir, Audio: assets.FS}
+	deps.Scenarios, deps.ScenarioErrors = scenario.Load(scenarios.FS, assets.FS)
+	for _, err := range deps.ScenarioErrors {
+		log.Printf("scenario: %v", err)
+	}
+
+	dbPath := filepath.Join(dataDir, "fallback.db")
+	db, err := store.Open(dbPath)
+	if err != nil {
+		log.Printf("open database: %v", err)
+		deps.HistoryErr = err
+	} else {
+		defer db.Close()
+		deps.History = db
+	}
+
+	sys, err := audio.Init()
+	if err != nil {
+		log.Printf("audio: %v", err)
+		deps.AudioErr = fmt.Errorf("%w: %w", practice.ErrNoMicrophone, err)
+	} else {
+		defer sys.Close()
+		dev := devices{sys: sys}
+		deps.Devices = dev
+		prefs := a.Preferences()
+		deps.Player = speaker{out: func() *audio.Output { return sys.Output(prefs.String(ui.PrefOutputDevice)) }}
+		deps.NewRun = func(sc scenario.Scenario) (*practice.Run, error) {
+			var st practice.Store
+			if db != nil {
+				st = db
+			}
+			return practice.New(practice.Config{
+				Scenario: sc,
+				Audio:    deps.Audio,
+				Recorder: microphone{in: sys.Input(prefs.String(ui.PrefInputDevice), recordRate)},
+				Player:   speaker{out: func() *audio.Output { return sys.Output(prefs.String(ui.PrefOutputDevice)) }},
+				Store:    st,
+				DataDir:  dataDir,
+				Logf:     log.Printf,
+			})
+		}
+	}
+
+	ui.New(w, deps)
+	log.Printf("ready: data folder %s, %d scenarios", dataDir, len(deps.Scenarios))
+	w.ShowAndRun()
+	return 0
+}
+
+// displayProblem explains, in one line, why no window can open; "" when a
+// display is there. Without this check GLFW panics with no display.
+func displayProblem() string {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
+		return ""
+	}
+	if os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
+		return ""
+	}
+	return "fallback: no display (DISPLAY is not set); run it in a desktop session, or headless with: xvfb-run -a fallback"
+}
+
+// dataFolder picks the data folder: the flag, then $FALLBACK_DATA, then
+// the user's app-data folder ($XDG_DATA_HOME/fallback or
+// ~/.local/share/fallback on Linux, the user config folder elsewhere).
+func dataFolder(flagValue string) (string, error) {
+	if flagValue != "" {
+		return filepath.Abs(flagValue)
+	}
+	if env := os.Getenv("FALLBACK_DATA"); env != "" {
+		return filepath.Abs(env)
+	}
+	if runtime.GOOS == "linux" {
+		if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+			return filepath.Join(x, "fallback"), nil
+		}
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(home, ".local", "share", "fallback"), nil
+	}
+	cfg, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(cfg, "Fallback"), nil
+}
+
+// scenariosCmd implements "fallback scenarios check DIR".
+func scenariosCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 2 || args[0] != "check" {
+		fmt.Fprintln(stderr, "usage: fallback scenarios check DIR")
+		return 2
+	}
+	var bundled fs.FS = assets.FS
+	if n := scenario.CheckDir(args[1], stdout, bundled); n > 0 {
+		fmt.Fprintf(stderr, "%d problem(s) in %s\n", n, args[1])
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", args[1])
+	return 0
+}
+

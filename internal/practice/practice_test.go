@@ -1,0 +1,335 @@
+package practice_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"fallback/internal/coach"
+	"fallback/internal/pcm"
+	"fallback/internal/practice"
+	"fallback/internal/scenario"
+	"fallback/internal/store"
+)
+
+const rate = 16000
+
+// buzz is a harmonic-rich voiced-like signal: a 150 Hz pulse train through
+// a few harmonics at about -20 dBFS RMS, syllable-modulated at 4 Hz.
+func buzz(d time.Duration) []float32 {
+	n := int(d.Seconds() * rate)
+	s := make([]float32, n)
+	for i := range s {
+		t := float64(i) / rate
+		v := 0.0
+		for h := 1; h <= 8; h++ {
+			v += math.Sin(2*math.Pi*150*float64(h)*t) / float64(h)
+		}
+		env := 0.55 - 0.45*math.Cos(2*math.Pi*4*t)
+		s[i] = float32(0.1 * env * v)
+	}
+	return s
+}
+
+func silence(d time.Duration) []float32 { return make([]float32, int(d.Seconds()*rate)) }
+
+func cat(parts ...[]float32) []float32 {
+	var out []float32
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// fakeMic delivers scripted answers in 20 ms chunks, one answer per Record
+// call. It delivers one chunk, then waits until the cue tone has played (so
+// the cue lands at a known place), then the answer, then silence until the
+// caller stops it. A non-nil failAfter makes Record fail mid-answer.
+type fakeMic struct {
+	answers   [][]float32
+	calls     int
+	cued      chan struct{} // closed... sent to by fakeSpeaker when the cue tone plays
+	failAfter int           // chunks after the cue before returning errLost; 0 = never
+	errLost   error
+}
+
+func (m *fakeMic) SampleRate() int { return rate }
+
+func (m *fakeMic) Record(ctx context.Context, sink func([]float32) error) error {
+	answer := m.answers[m.calls%len(m.answers)]
+	m.calls++
+	chunk := make([]float32, rate/50)
+	if err := sink(chunk); err != nil {
+		return err
+	}
+	select {
+	case <-m.cued:
+	case <-ctx.Done():
+		return nil
+	}
+	for i := 0; ; i++ {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if m.failAfter > 0 && i == m.failAfter {
+			return m.errLost
+		}
+		for j := range chunk {
+			chunk[j] = 0
+		}
+		if off := i * len(chunk); off < len(answer) {
+			copy(chunk, answer[off:])
+		}
+		if err := sink(chunk); err != nil {
+			return err
+		}
+	}
+}
+
+// fakeSpeaker records what was played and signals the mic at the cue.
+type fakeSpeaker struct {
+	mu     sync.Mutex
+	played []int // sample counts of the clips played, in order
+	cued   chan struct{}
+}
+
+func (s *fakeSpeaker) Play(ctx context.Context, c pcm.Clip) error {
+	s.mu.Lock()
+	s.played = append(s.played, len(c.Samples))
+	s.mu.Unlock()
+	if len(c.Samples) == len(practice.CueTone().Samples) {
+		s.cued <- struct{}{}
+	}
+	return nil
+}
+
+type fakeStore struct{ saved []store.Attempt }
+
+func (f *fakeStore) SaveAttempt(_ context.Context, a *store.Attempt) error {
+	f.saved = append(f.saved, *a)
+	return nil
+}
+
+func wavBytes(t *testing.T, samples []float32) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := pcm.WriteWAV(&b, pcm.Clip{Rate: rate, Samples: samples}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// Customer lines have distinct lengths so the test can tell which played.
+const (
+	lenLine1     = 100 * time.Millisecond
+	lenLine2     = 200 * time.Millisecond
+	lenSoftened  = 300 * time.Millisecond
+	lenEscalated = 400 * time.Millisecond
+)
+
+func testScenario(t *testing.T) (scenario.Scenario, fstest.MapFS) {
+	fsys := fstest.MapFS{
+		"l1.wav":  {Data: wavBytes(t, buzz(lenLine1))},
+		"l2.wav":  {Data: wavBytes(t, buzz(lenLine2))},
+		"l2s.wav": {Data: wavBytes(t, buzz(lenSoftened))},
+		"l2e.wav": {Data: wavBytes(t, buzz(lenEscalated))},
+	}
+	sc := scenario.Scenario{
+		ID: "test", Title: "Test",
+		Turns: []scenario.Turn{
+			{ID: "one", Line: scenario.Line{Text: "You're late!", Audio: "l1.wav"}, Step: scenario.StepFallBack},
+			{ID: "two", Line: scenario.Line{Text: "Well?", Audio: "l2.wav"},
+				Softened:  &scenario.Line{Text: "OK, what happened?", Audio: "l2s.wav"},
+				Escalated: &scenario.Line{Text: "Don't you dare!", Audio: "l2e.wav"},
+				Step:      scenario.StepExplain},
+		},
+	}
+	return sc, fsys
+}
+
+type rig struct {
+	run   *practice.Run
+	mic   *fakeMic
+	spk   *fakeSpeaker
+	store *fakeStore
+	dir   string
+}
+
+func newRig(t *testing.T, answers ...[]float32) rig {
+	t.Helper()
+	sc, fsys := testScenario(t)
+	cued := make(chan struct{}, 1)
+	r := rig{
+		mic:   &fakeMic{answers: answers, cued: cued},
+		spk:   &fakeSpeaker{cued: cued},
+		store: &fakeStore{},
+		dir:   t.TempDir(),
+	}
+	run, err := practice.New(practice.Config{
+		Scenario: sc, Audio: fsys, Recorder: r.mic, Player: r.spk, Store: r.store,
+		DataDir: r.dir, SilenceStop: time.Second,
+		Now: func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.run = run
+	return r
+}
+
+// chunk is the fake mic's chunk length: the cue lands after one chunk.
+const chunk = 20 * time.Millisecond
+
+func TestRunTurnsBranchAndSave(t *testing.T) {
+	calm := cat(silence(900*time.Millisecond), buzz(1500*time.Millisecond))
+	instant := cat(buzz(1500 * time.Millisecond))
+	tests := []struct {
+		name        string
+		first       []float32
+		wantVariant coach.Variant
+		wantLine2   time.Duration
+		wantLatency time.Duration
+	}{
+		{"calm first answer softens the customer", calm, coach.Softened, lenSoftened, 900 * time.Millisecond},
+		{"instant first answer escalates", instant, coach.Escalated, lenEscalated, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t, tt.first, calm)
+			var phases []practice.Phase
+			for !r.run.Done() {
+				if _, err := r.run.Turn(context.Background(), func(p practice.Phase, _ scenario.Line) { phases = append(phases, p) }); err != nil {
+					t.Fatalf("turn %d: %v", r.run.Index()+1, err)
+				}
+			}
+			wantPhases := []practice.Phase{practice.PhaseCustomer, practice.PhaseCue, practice.PhaseRecording, practice.PhaseAnalysing}
+			if len(phases) != 8 || phases[0] != wantPhases[0] || phases[3] != wantPhases[3] || phases[6] != wantPhases[2] {
+				t.Errorf("phases = %v, want %v twice", phases, wantPhases)
+			}
+			res := r.run.Results()
+			if res[1].Variant != tt.wantVariant {
+				t.Errorf("second turn variant = %q, want %q", res[1].Variant, tt.wantVariant)
+			}
+			// played: line 1, tone, line 2 (variant), tone
+			if len(r.spk.played) != 4 || r.spk.played[2] != int(tt.wantLine2.Seconds()*rate) {
+				t.Errorf("played sample counts = %v, want the second line to have %v", r.spk.played, tt.wantLine2)
+			}
+			if res[0].Cue != chunk {
+				t.Errorf("cue = %v, want %v (after the first chunk)", res[0].Cue, chunk)
+			}
+			if d := (res[0].Report.Latency - tt.wantLatency).Abs(); d > 30*time.Millisecond {
+				t.Errorf("latency = %v, want %v ± 30 ms", res[0].Report.Latency, tt.wantLatency)
+			}
+			// The recording on disk is the answer, complete, with no .part left.
+			for i, tr := range res {
+				got, err := pcm.ReadFile(tr.RecordingPath)
+				if err != nil {
+					t.Fatalf("turn %d recording: %v", i+1, err)
+				}
+				if len(got.Samples) != len(tr.Clip.Samples) || got.Rate != rate {
+					t.Errorf("turn %d file has %d samples at %d Hz, recorded %d", i+1, len(got.Samples), got.Rate, len(tr.Clip.Samples))
+				}
+				if _, err := os.Stat(tr.RecordingPath + pcm.PartSuffix); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("turn %d: leftover .part file (stat: %v)", i+1, err)
+				}
+				if filepath.Dir(tr.RecordingPath) != filepath.Join(r.dir, "recordings", r.run.ID()) {
+					t.Errorf("turn %d recording in %s, want under the data folder's recordings/<attempt>", i+1, tr.RecordingPath)
+				}
+			}
+			att, err := r.run.Finish(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.store.saved) != 1 || len(att.Turns) != 2 || att.ID != r.run.ID() || att.ScenarioID != "test" {
+				t.Fatalf("saved %+v, want one attempt of scenario test with 2 turns", r.store.saved)
+			}
+			if att.Turns[1].Variant != string(tt.wantVariant) || att.Turns[1].Report.NoSpeech {
+				t.Errorf("saved turn 2 = %+v", att.Turns[1])
+			}
+		})
+	}
+}
+
+func TestSilenceEndsTheAnswer(t *testing.T) {
+	r := newRig(t, cat(silence(time.Second), buzz(time.Second)))
+	res, err := r.run.Turn(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 20 ms lead + 1 s + 1 s speech + 1 s of silence (SilenceStop), within
+	// the live analyser's hangover.
+	got := res.Clip.Duration()
+	if got < 2900*time.Millisecond || got > 3600*time.Millisecond {
+		t.Errorf("recording lasted %v, want about 3 s (stopped by 1 s of silence after speech)", got)
+	}
+}
+
+func TestStopEndsTheAnswer(t *testing.T) {
+	r := newRig(t, cat(silence(300*time.Millisecond), buzz(time.Hour/60))) // 1 min of speech: only Stop ends it
+	errc := make(chan error, 1)
+	go func() {
+		_, err := r.run.Turn(context.Background(), nil)
+		errc <- err
+	}()
+	<-r.run.Levels() // recording is under way
+	r.run.Stop()
+	if err := <-errc; err != nil {
+		t.Fatalf("Turn after Stop: %v", err)
+	}
+	if len(r.run.Results()) != 1 {
+		t.Fatalf("results = %d, want 1", len(r.run.Results()))
+	}
+}
+
+func TestDeviceLostKeepsTheRecording(t *testing.T) {
+	r := newRig(t, buzz(2*time.Second))
+	lost := errors.New(`read input device "USB": device lost`)
+	r.mic.failAfter = 25 // 0.5 s after the cue
+	r.mic.errLost = lost
+	_, err := r.run.Turn(context.Background(), nil)
+	if !errors.Is(err, lost) {
+		t.Fatalf("Turn error = %v, want the device error", err)
+	}
+	path := filepath.Join(r.dir, "recordings", r.run.ID(), "turn-1.wav")
+	got, err := pcm.ReadFile(path)
+	if err != nil {
+		t.Fatalf("partial recording: %v", err)
+	}
+	if want := 26 * rate / 50; len(got.Samples) != want {
+		t.Errorf("kept %d samples, want %d (everything before the failure)", len(got.Samples), want)
+	}
+	if r.run.Index() != 0 {
+		t.Errorf("index after a failed turn = %d, want 0 (the turn can be retried)", r.run.Index())
+	}
+}
+
+func TestMissingLineAudio(t *testing.T) {
+	r := newRig(t, buzz(time.Second))
+	sc := r.run.Scenario()
+	sc.Turns[0].Line.Audio = "nope.wav"
+	run, err := practice.New(practice.Config{Scenario: sc, Audio: fstest.MapFS{}, Recorder: r.mic, Player: r.spk, DataDir: r.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = run.Turn(context.Background(), nil)
+	if !errors.Is(err, os.ErrNotExist) || !bytes.Contains([]byte(err.Error()), []byte("nope.wav")) {
+		t.Errorf("error = %v, want not-exist naming nope.wav", err)
+	}
+}
+
+func TestCueTone(t *testing.T) {
+	c := practice.CueTone()
+	if c.Duration() != 150*time.Millisecond {
+		t.Errorf("tone lasts %v, want 150 ms", c.Duration())
+	}
+	if c.Samples[0] != 0 || math.Abs(float64(c.Samples[len(c.Samples)-1])) > 1e-3 {
+		t.Errorf("tone does not start and end at zero (clicks): %v … %v", c.Samples[0], c.Samples[len(c.Samples)-1])
+	}
+}

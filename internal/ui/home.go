@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"fallback/internal/scenario"
+)
+
+// difficultyText shows difficulty 1..3 as words a rep understands.
+func difficultyText(d int) string {
+	switch {
+	case d <= 1:
+		return "Warm-up"
+	case d == 2:
+		return "Tough"
+	default:
+		return "Hostile"
+	}
+}
+
+// ShowHome shows the scenario list. Up/Down choose, Enter or Space starts.
+func (a *App) ShowHome() {
+	scs := a.deps.Scenarios
+	selected := 0
+
+	title := widget.NewLabelWithStyle("Choose a customer to practise on", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	detail := widget.NewLabel("")
+	detail.Wrapping = fyne.TextWrapWord
+	start := widget.NewButton("Start (Enter)", nil)
+	start.Importance = widget.HighImportance
+
+	list := widget.NewList(
+		func() int { return len(scs) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabelWithStyle("title", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			s := widget.NewLabel("sub")
+			s.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, s)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			sc := scs[i]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(sc.Title)
+			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s, %s · %d turns",
+				difficultyText(sc.Difficulty), sc.Persona.Name, sc.Persona.Company, len(sc.Turns)))
+		},
+	)
+	showDetail := func(i int) {
+		if i < 0 || i >= len(scs) {
+			detail.SetText("No scenarios are available.")
+			start.Disable()
+			return
+		}
+		sc := scs[i]
+		detail.SetText(fmt.Sprintf("%s\n\n%s (%s, %s) — %s\n\n%s", sc.Title, sc.Persona.Name, sc.Persona.Role,
+			sc.Persona.Company, sc.Persona.Mood, sc.Brief))
+		start.Enable()
+	}
+	list.OnSelected = func(i widget.ListItemID) {
+		selected = i
+		showDetail(i)
+	}
+	startSelected := func() {
+		if selected >= 0 && selected < len(scs) {
+			a.ShowRolePlay(scs[selected])
+		}
+	}
+	start.OnTapped = startSelected
+
+	var problems fyne.CanvasObject = widget.NewLabel("")
+	if len(a.deps.ScenarioErrors) > 0 {
+		var b strings.Builder
+		b.WriteString("Some scenario files could not be loaded:\n")
+		for _, err := range a.deps.ScenarioErrors {
+			fmt.Fprintf(&b, "• %v\n", err)
+		}
+		l := widget.NewLabel(b.String())
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		problems = l
+	}
+
+	right := container.NewBorder(nil, container.NewVBox(problems, start), nil, nil, container.NewVScroll(detail))
+	split := container.NewHSplit(list, right)
+	split.Offset = 0.45
+	content := container.NewBorder(container.NewVBox(a.nav("Scenarios"), title), nil, nil, nil, split)
+
+	if len(scs) > 0 {
+		list.Select(0)
+	} else {
+		showDetail(-1)
+	}
+	a.show("Scenarios", content, func(ev *fyne.KeyEvent) {
+		switch ev.Name {
+		case fyne.KeyDown:
+			if selected+1 < len(scs) {
+				list.Select(selected + 1)
+			}
+		case fyne.KeyUp:
+			if selected > 0 {
+				list.Select(selected - 1)
+			}
+		case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
+			startSelected()
+		case fyne.KeyH:
+			a.ShowHistory()
+		}
+	})
+}
+
+// stepHint is the method step as a line for the role-play screen.
+func stepHint(t scenario.Turn) string {
+	if t.Step == "" {
+		return ""
+	}
+	return "Now: " + scenario.Hint(t.Step)
+}

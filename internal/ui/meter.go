@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"image/color"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Meter scale: -60 dBFS (empty) to 0 dBFS (full). Speech into a headset
+// sits around -30 to -15 dBFS; below -60 is the noise of a quiet room.
+const (
+	meterFloorDBFS = -60.0
+	meterHotDBFS   = -6.0 // above this the bar turns to the warning colour (near clipping)
+)
+
+// LevelMeter is a horizontal bar showing the input level in dBFS.
+type LevelMeter struct {
+	widget.BaseWidget
+	level float64 // dBFS; only set on the UI goroutine
+}
+
+// NewLevelMeter returns an empty meter.
+func NewLevelMeter() *LevelMeter {
+	m := &LevelMeter{level: math.Inf(-1)}
+	m.ExtendBaseWidget(m)
+	return m
+}
+
+// SetLevel shows a new level (dBFS; -Inf or NaN = silence).
+func (m *LevelMeter) SetLevel(dbfs float64) {
+	m.level = dbfs
+	m.Refresh()
+}
+
+// Fraction is how full the bar is, 0..1.
+func (m *LevelMeter) Fraction() float32 {
+	if math.IsNaN(m.level) || m.level <= meterFloorDBFS {
+		return 0
+	}
+	if m.level >= 0 {
+		return 1
+	}
+	return float32(1 - m.level/meterFloorDBFS)
+}
+
+// CreateRenderer implements fyne.Widget.
+func (m *LevelMeter) CreateRenderer() fyne.WidgetRenderer {
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = 4
+	bar := canvas.NewRectangle(theme.Color(theme.ColorNameSuccess))
+	bar.CornerRadius = 4
+	return &meterRenderer{m: m, bg: bg, bar: bar}
+}
+
+type meterRenderer struct {
+	m       *LevelMeter
+	bg, bar *canvas.Rectangle
+}
+
+func (r *meterRenderer) Layout(size fyne.Size) {
+	r.bg.Resize(size)
+	r.bar.Resize(fyne.NewSize(size.Width*r.m.Fraction(), size.Height))
+}
+
+func (r *meterRenderer) MinSize() fyne.Size { return fyne.NewSize(120, 18) }
+
+func (r *meterRenderer) Refresh() {
+	r.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
+	var c color.Color = theme.Color(theme.ColorNameSuccess)
+	if r.m.level > meterHotDBFS {
+		c = theme.Color(theme.ColorNameWarning)
+	}
+	r.bar.FillColor = c
+	r.Layout(r.m.Size())
+	r.bg.Refresh()
+	r.bar.Refresh()
+}
+
+func (r *meterRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.bar} }
+
+func (r *meterRenderer) Destroy() {}
