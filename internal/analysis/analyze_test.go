@@ -176,3 +176,65 @@ func TestLiveLevelAndPace(t *testing.T) {
 		t.Errorf("silence level %v", st.LevelDBFS)
 	}
 }
+
+func TestClippingAndExtremes(t *testing.T) {
+	g := &synth{rate: 16000}
+	g.silence(0.3).voiced(1.5, 130, 6, 0).silence(0.3) // driven far past full scale
+	for i, v := range g.s {
+		g.s[i] = max(-1, min(1, v))
+	}
+	r, err := Analyze(g.clip(), Options{})
+	if err != nil || r.NoSpeech || math.Abs(sec(r.Onset)-0.3) > 0.01 || math.Abs(r.F0MedianHz/130-1) > 0.01 {
+		t.Errorf("clipped: %v %+v", err, r)
+	}
+	// NaN and Inf samples are treated as silence, never as numbers.
+	c := g.clip()
+	c.Samples = append([]float32{float32(math.NaN()), float32(math.Inf(1))}, c.Samples...)
+	if r, err := Analyze(c, Options{}); err != nil || r.NoSpeech || math.IsNaN(r.MeanDBFS) {
+		t.Errorf("NaN: %v %+v", err, r)
+	}
+	// Very short clips.
+	for _, n := range []int{1, 10, 159, 161} {
+		if _, err := Analyze(pcm.Clip{Rate: 16000, Samples: make([]float32, n)}, Options{}); err != nil {
+			t.Error(err)
+		}
+	}
+	// A cue beyond the end of the clip.
+	if r, _ := Analyze(g.clip(), Options{Cue: time.Hour}); !r.NoSpeech {
+		t.Errorf("cue after the end: %+v", r)
+	}
+}
+
+func TestLongClip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10-minute clip")
+	}
+	// Tile one 4.55 s cycle (synthesis under -race is slow).
+	cycle := speechLike(8000, 4.55).Samples
+	c := pcm.Clip{Rate: 8000, Samples: make([]float32, 0, 600*8000)}
+	for len(c.Samples)+len(cycle) <= cap(c.Samples) {
+		c.Samples = append(c.Samples, cycle...)
+	}
+	r, err := Analyze(c, Options{})
+	if err != nil || r.NoSpeech {
+		t.Fatalf("%v %+v", err, r)
+	}
+	// speechLike repeats 0.4 s silence + 2.5 s + 0.15 s gap + 1.5 s: one
+	// pause per 4.55 s cycle (the 0.15 s gap is not one).
+	if n := len(r.Pauses); n < 128 || n > 132 {
+		t.Errorf("%d pauses in 10 minutes, want ~131", n)
+	}
+}
+
+func TestSyllableRate(t *testing.T) {
+	// 4 and 6 bursts per second at a steady F0: the count is the number of
+	// bursts +- 1.
+	for _, n := range []int{8, 12} {
+		g := &synth{rate: 16000}
+		g.silence(0.4).voiced(2, 140, n, -22).silence(0.4)
+		r, _ := Analyze(g.clip(), Options{})
+		if r.Syllables < n-1 || r.Syllables > n+1 {
+			t.Errorf("%d bursts: %d syllables", n, r.Syllables)
+		}
+	}
+}

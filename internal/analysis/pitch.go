@@ -96,7 +96,11 @@ type pitchFrame struct {
 	t    int // centre, in samples of the decimated signal
 	f0   float64
 	corr float64
-	cand [maxCands]cand // coarse candidates, best first; lag 0 = none
+	// periodic: a candidate passed voicedNCCF on the coarse (~2 kHz)
+	// signal, where F0 and its first harmonics dominate; the nuclei use
+	// this, the F0 statistics use only frames also periodic at ~8 kHz.
+	periodic bool
+	cand     [maxCands]cand // coarse candidates, best first; lag 0 = none
 }
 
 // coarseFac: the lag search runs at a quarter of the ~8 kHz rate, ~2 kHz,
@@ -274,6 +278,7 @@ func octaveFix(fr []pitchFrame) {
 				bestScore, bl, bc = sc, c.lag, c.corr
 			}
 		}
+		f.periodic = true
 		f.f0 = float64(bl) // coarse lag for now; track converts and refines
 		f.corr = bc
 	}

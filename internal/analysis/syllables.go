@@ -22,6 +22,11 @@ const (
 	// nucleusRangeDB: De Jong & Wempe's silence threshold, 25 dB below the
 	// 0.99 quantile of the intensity; weaker peaks are consonants.
 	nucleusRangeDB = 25.0
+	// contrastDB, localSec: a peak more than contrastDB below the
+	// strongest peak within localSec is a consonant (a voiced stop burst,
+	// a nasal), not a nucleus.
+	contrastDB = 15.0
+	localSec   = 0.300
 	// voicedNearSec: a peak counts as voiced when a voiced pitch frame lies
 	// within one pitch hop of it.
 	voicedNearSec = 0.010
@@ -130,8 +135,20 @@ func (a *analyser) nuclei() []nucleus {
 	near := int(math.Round(voicedNearSec * a.dec.rate))
 	var out []nucleus
 	j := 0
-	for _, p := range peaks {
-		t := p.i*hop + hop/2
+	span := int(math.Round(localSec * a.dec.rate / float64(hop)))
+	for pi, p := range peaks {
+		// A peak far below the nuclei around it is a consonant.
+		local := p.db
+		for k := pi - 1; k >= 0 && p.i-peaks[k].i <= span; k-- {
+			local = max(local, peaks[k].db)
+		}
+		for k := pi + 1; k < len(peaks) && peaks[k].i-p.i <= span; k++ {
+			local = max(local, peaks[k].db)
+		}
+		if p.db < local-contrastDB {
+			continue
+		}
+		t := p.i * hop
 		for j < len(a.frames) && a.frames[j].t < t-near {
 			j++
 		}
