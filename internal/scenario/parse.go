@@ -110,12 +110,20 @@ func Parse(name string, data []byte) (Scenario, error) {
 	if !utf8.Valid(data) {
 		return Scenario{}, Problems{{File: name, Msg: "file is not UTF-8 text"}}
 	}
-	var f fileScenario
-	md, err := toml.NewDecoder(strings.NewReader(string(data))).Decode(&f)
-	if err != nil {
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
 		return Scenario{}, Problems{decodeProblem(name, string(data), err)}
 	}
 	v := validator{file: name, lines: indexLines(string(data))}
+	if v.checkTypes("", raw, fileSchema); len(v.problems) > 0 {
+		v.sort()
+		return Scenario{}, v.problems
+	}
+	var f fileScenario
+	md, err := toml.Decode(string(data), &f)
+	if err != nil { // not expected once the types are checked
+		return Scenario{}, Problems{decodeProblem(name, string(data), err)}
+	}
 	for _, k := range md.Undecoded() {
 		v.undecoded(k)
 	}
