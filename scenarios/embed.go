@@ -8,3 +8,10 @@ import "embed"
 //
 //go:embed *.toml
 var FS embed.FS
+
+// Template is a complete, commented scenario file to copy when creating a
+// new scenario (the app's "new scenario" action writes it to the user's
+// scenarios folder).
+//
+//go:embed template/new-scenario.toml
+var Template []byte

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"fallback/assets"
@@ -114,4 +117,35 @@ func readWAV16(b []byte) ([]float64, error) {
 		x[i] = float64(int16(le.Uint16(b[44+2*i:]))) / 32768
 	}
 	return x, nil
+}
+
+// TestTemplate: the new-scenario template parses; only its audio is missing.
+func TestTemplate(t *testing.T) {
+	s, err := scenario.Parse("new-scenario.toml", scenarios.Template)
+	if err != nil {
+		t.Fatalf("template: %v", err)
+	}
+	if ps := scenario.CheckAudio(s, scenarios.Template, assets.FS); len(ps) != 7 {
+		t.Errorf("template: %d audio problems, want 7 (every line): %v", len(ps), ps)
+	}
+}
+
+// TestReadmeExample: the annotated example in scenarios/README.md parses.
+func TestReadmeExample(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "scenarios", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "```toml\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no toml example in README.md")
+	}
+	s, err := scenario.Parse("README.md", []byte(example))
+	if err != nil {
+		t.Fatalf("README example: %v", err)
+	}
+	if len(s.Turns) != 3 || s.Turns[2].Softened == nil {
+		t.Errorf("README example: %d turns, want 3 with variants", len(s.Turns))
+	}
 }
