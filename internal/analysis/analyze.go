@@ -193,7 +193,7 @@ func (a *analyser) blocks() {
 // sanitize replaces NaN and infinite samples by 0 (in a copy, only if any).
 func (a *analyser) sanitize() {
 	for i, v := range a.x {
-		if v != v || math.IsInf(float64(v), 0) {
+		if v-v != 0 { // NaN or ±Inf
 			y := slices.Clone(a.x)
 			for j := i; j < len(y); j++ {
 				if y[j] != y[j] || math.IsInf(float64(y[j]), 0) {
@@ -227,13 +227,52 @@ func (a *analyser) frameMS() []float64 {
 	return out
 }
 
+// quantile returns the element of rank q*len(v) of v (v is not changed),
+// by quickselect in O(len(v)).
 func quantile(v []float64, q float64) float64 {
 	if len(v) == 0 {
 		return 0
 	}
 	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[min(len(s)-1, int(q*float64(len(s))))]
+	k := min(len(s)-1, int(q*float64(len(s))))
+	lo, hi := 0, len(s)-1
+	for lo < hi {
+		// median of three as pivot
+		m := lo + (hi-lo)/2
+		if s[m] < s[lo] {
+			s[m], s[lo] = s[lo], s[m]
+		}
+		if s[hi] < s[lo] {
+			s[hi], s[lo] = s[lo], s[hi]
+		}
+		if s[hi] < s[m] {
+			s[hi], s[m] = s[m], s[hi]
+		}
+		p := s[m]
+		i, j := lo, hi
+		for i <= j {
+			for s[i] < p {
+				i++
+			}
+			for s[j] > p {
+				j--
+			}
+			if i <= j {
+				s[i], s[j] = s[j], s[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return s[k]
+		}
+	}
+	return s[k]
 }
 
 // detect finds the segments of sound after the cue.
@@ -451,8 +490,7 @@ func (a *analyser) energy(segs []segment) (float64, int) {
 // powers add.
 func (a *analyser) levels(r *Report) {
 	a.noise = a.noisePower()
-	ms := func(segs []segment) float64 {
-		e, n := a.energy(segs)
+	ms := func(e float64, n int) float64 {
 		if n == 0 {
 			return 0
 		}
@@ -462,15 +500,18 @@ func (a *analyser) levels(r *Report) {
 		}
 		return m
 	}
-	r.MeanDBFS = dbfs(ms(a.speech))
 	first, second := splitHalf(a.speech)
-	r.FirstHalfDBFS = dbfs(ms(first))
-	r.SecondHalfDBFS = dbfs(ms(second))
-	for _, p := range []*float64{&r.MeanDBFS, &r.FirstHalfDBFS, &r.SecondHalfDBFS} {
-		if math.IsInf(*p, -1) {
-			*p = -200 // a level, not -Inf, for storage and JSON
+	e1, n1 := a.energy(first)
+	e2, n2 := a.energy(second)
+	level := func(m float64) float64 {
+		if m <= 0 {
+			return MinDBFS // a level, not -Inf, for storage and JSON
 		}
+		return max(MinDBFS, dbfs(m))
 	}
+	r.MeanDBFS = level(ms(e1+e2, n1+n2))
+	r.FirstHalfDBFS = level(ms(e1, n1))
+	r.SecondHalfDBFS = level(ms(e2, n2))
 	switch d := r.TrendDB(); {
 	case d >= 2:
 		r.Trend = TrendRising

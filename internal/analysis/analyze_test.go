@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -235,6 +236,23 @@ func TestSyllableRate(t *testing.T) {
 		r, _ := Analyze(g.clip(), Options{})
 		if r.Syllables < n-1 || r.Syllables > n+1 {
 			t.Errorf("%d bursts: %d syllables", n, r.Syllables)
+		}
+	}
+}
+
+func TestQuantile(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	for n := 1; n < 200; n += 7 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = float64(r.IntN(20)) // many ties
+		}
+		s := slices.Clone(v)
+		slices.Sort(s)
+		for _, q := range []float64{0, 0.03, 0.5, 0.99, 1} {
+			if got, want := quantile(v, q), s[min(n-1, int(q*float64(n)))]; got != want {
+				t.Fatalf("n=%d q=%v: %v, want %v", n, q, got, want)
+			}
 		}
 	}
 }

@@ -42,8 +42,9 @@ func (a *analyser) whiten() bool {
 	d := a.wide()
 	var r [lpcOrder + 1]float64
 	w := max(lpcOrder+1, int(math.Round(winSec*d.rate)))
-	for b, e := range fm {
-		if e > q {
+	step := max(1, int(math.Round(winSec/blockSec))) // non-overlapping frames
+	for b := 0; b < len(fm); b += step {
+		if fm[b] > q {
 			continue
 		}
 		lo := max(0, b*a.blk/d.fac-w/2)
