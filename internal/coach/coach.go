@@ -137,7 +137,7 @@ func Assess(r analysis.Report, b Bands, base Baseline) []Finding {
 	out = append(out, pace)
 
 	if r.PaceChangePct != 0 {
-		sp := Finding{Metric: "Pace within the answer", Value: fmt.Sprintf("%+.0f %% second half vs first", r.PaceChangePct),
+		sp := Finding{Metric: "Pace within the answer", Value: fmt.Sprintf("%+.0f %% second half vs first", math.Round(r.PaceChangePct)+0),
 			Target: fmt.Sprintf("< +%.0f %%", b.SpeedUpPct), Mark: Pass}
 		if r.PaceChangePct >= b.SpeedUpPct {
 			sp.Mark, sp.Note = Flag, "You sped up as you went. Under attack, hold your pace."

@@ -76,6 +76,10 @@ type App struct {
 
 	onKey  func(*fyne.KeyEvent) // the current screen's key handler (UI goroutine only)
 	cancel context.CancelFunc   // stops the current screen's goroutines
+
+	// Shown, when set, is told the title of every screen shown (on the UI
+	// goroutine): for logs and for tests that wait for a screen.
+	Shown func(title string)
 }
 
 // New builds the UI into w and shows the scenario list.
@@ -103,6 +107,9 @@ func (a *App) show(title string, content fyne.CanvasObject, onKey func(*fyne.Key
 	a.onKey = onKey
 	a.win.SetTitle("Fallback — " + title)
 	a.win.SetContent(content)
+	if a.Shown != nil {
+		a.Shown(title)
+	}
 	return ctx
 }
 

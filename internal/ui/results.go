@@ -15,19 +15,18 @@ import (
 	"fallback/internal/store"
 )
 
-// metricRows are the measured figures of one answer, in plain words, in the
-// order the report shows them.
-func metricRows(r analysis.Report) [][2]string {
-	if r.NoSpeech {
-		return [][2]string{{"Speech", "none heard"}}
+// resultRows are one answer's rows: metric, the figure, the target band
+// and the verdict. They come from the coach's findings plus the speaking
+// time, so the report and the coaching note never disagree.
+func resultRows(r analysis.Report, fs []coach.Finding) [][4]string {
+	rows := make([][4]string, 0, len(fs)+1)
+	for _, f := range fs {
+		rows = append(rows, [4]string{f.Metric, f.Value, f.Target, markText(f.Mark)})
 	}
-	return [][2]string{
-		{"Reply latency", fmt.Sprintf("%.2f s", r.Latency.Seconds())},
-		{"Pauses", fmt.Sprintf("%d (longest %.2f s)", len(r.Pauses), r.LongestPause.Seconds())},
-		{"Volume", fmt.Sprintf("%.1f dBFS", r.MeanDBFS)},
-		{"First / second half", fmt.Sprintf("%.1f / %.1f dBFS (%s)", r.FirstHalfDBFS, r.SecondHalfDBFS, r.Trend)},
-		{"Speaking time", fmt.Sprintf("%.1f s", r.SpeakingTime().Seconds())},
+	if !r.NoSpeech {
+		rows = append(rows, [4]string{"Speaking time", fmt.Sprintf("%.1f s", r.SpeakingTime().Seconds()), "", ""})
 	}
+	return rows
 }
 
 func markText(m coach.Mark) string {
@@ -49,15 +48,17 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 	cards := container.NewVBox()
 	for i, t := range att.Turns {
 		t := t
-		grid := container.NewGridWithColumns(2)
-		for _, row := range metricRows(t.Report) {
-			grid.Add(widget.NewLabel(row[0]))
-			grid.Add(widget.NewLabelWithStyle(row[1], fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
-		}
 		findings := coach.Assess(t.Report, a.deps.Bands, coach.Baseline{})
-		checks := container.NewVBox()
-		for _, f := range findings {
-			checks.Add(widget.NewLabel(fmt.Sprintf("%s  %s: %s", markText(f.Mark), f.Metric, f.Value)))
+		grid := container.New(&tableLayout{weights: []float32{2, 4, 2, 1.3}})
+		for _, h := range []string{"Metric", "Your answer", "Target", ""} {
+			grid.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		}
+		for _, row := range resultRows(t.Report, findings) {
+			for _, cell := range row {
+				l := widget.NewLabel(cell)
+				l.Wrapping = fyne.TextWrapWord
+				grid.Add(l)
+			}
 		}
 		note := widget.NewLabel("Coach: " + coach.Summary(findings))
 		note.Wrapping = fyne.TextWrapWord
@@ -77,7 +78,7 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 		}
 		line := widget.NewLabel("Customer: “" + t.LineText + "”")
 		line.Wrapping = fyne.TextWrapWord
-		cards.Add(widget.NewCard(heading, "", container.NewVBox(line, grid, checks, note, container.NewHBox(play))))
+		cards.Add(widget.NewCard(heading, "", container.NewVBox(line, grid, note, container.NewHBox(play))))
 	}
 	if len(att.Turns) == 0 {
 		cards.Add(widget.NewLabel("This attempt has no answered turns."))

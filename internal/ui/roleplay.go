@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"log"
@@ -40,6 +41,8 @@ func (a *App) ShowRolePlay(sc scenario.Scenario) {
 		err := a.deps.AudioErr
 		if err == nil {
 			err = practice.ErrNoMicrophone
+		} else if !errors.Is(err, practice.ErrNoMicrophone) {
+			err = fmt.Errorf("%w: %w", practice.ErrNoMicrophone, err)
 		}
 		a.showError("Cannot start the role-play", err)
 		return

@@ -1,0 +1,334 @@
+package ui_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"fallback/internal/analysis"
+	"fallback/internal/pcm"
+	"fallback/internal/practice"
+	"fallback/internal/scenario"
+	"fallback/internal/store"
+	"fallback/internal/ui"
+)
+
+// texts collects every label, button and rich text on screen (overlays too).
+func texts(t *testing.T, c fyne.Canvas) string {
+	t.Helper()
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil {
+			return
+		}
+		switch w := o.(type) {
+		case *widget.Label:
+			b.WriteString(w.Text + "\n")
+		case *widget.Button:
+			b.WriteString("[" + w.Text + "]\n")
+		case *widget.Check:
+			b.WriteString(w.Text + "\n")
+		case *widget.RichText:
+			b.WriteString(w.String() + "\n")
+		case *widget.Card:
+			b.WriteString(w.Title + "\n")
+			walk(w.Content)
+			return
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+			return
+		case fyne.Widget:
+			r := test.TempWidgetRenderer(t, w) // walks into lists, scrolls, splits…
+			for _, c := range r.Objects() {
+				walk(c)
+			}
+			return
+		}
+	}
+	walk(c.Content())
+	for _, o := range c.Overlays().List() {
+		walk(o)
+	}
+	return b.String()
+}
+
+func key(c fyne.Canvas, k fyne.KeyName) { c.OnTypedKey()(&fyne.KeyEvent{Name: k}) }
+
+func scenarios() []scenario.Scenario {
+	mk := func(id, title, brief string) scenario.Scenario {
+		return scenario.Scenario{ID: id, Title: title, Brief: brief, Difficulty: 2,
+			Persona: scenario.Persona{Name: "Frank", Company: "Dolan", Role: "Owner", Mood: "Furious"},
+			Turns: []scenario.Turn{
+				{ID: "t1", Line: scenario.Line{Text: "You're late!", Audio: "l1.wav"}, Step: scenario.StepFallBack},
+				{ID: "t2", Line: scenario.Line{Text: "Well?", Audio: "l1.wav"}, Step: scenario.StepExplain},
+			}}
+	}
+	return []scenario.Scenario{mk("late", "Two days late", "The truck came Thursday."), mk("bill", "Billed twice", "March, twice.")}
+}
+
+type fakeHistory struct{ atts []store.Attempt }
+
+func (h *fakeHistory) ListAttempts(_ context.Context, limit int) ([]store.AttemptSummary, error) {
+	var out []store.AttemptSummary
+	for _, a := range h.atts {
+		out = append(out, store.AttemptSummary{ID: a.ID, ScenarioID: a.ScenarioID, ScenarioTitle: a.ScenarioTitle, StartedAt: a.StartedAt, TurnCount: len(a.Turns)})
+	}
+	return out, nil
+}
+
+func (h *fakeHistory) Attempt(_ context.Context, id string) (store.Attempt, error) {
+	for _, a := range h.atts {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return store.Attempt{}, store.ErrNotFound
+}
+
+func newUI(t *testing.T, deps ui.Deps) (*ui.App, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(900, 640))
+	return ui.New(w, deps), w
+}
+
+func TestHomeListsScenariosAndMovesWithKeys(t *testing.T) {
+	_, w := newUI(t, ui.Deps{Scenarios: scenarios()})
+	got := texts(t, w.Canvas())
+	for _, want := range []string{"Two days late", "Billed twice", "The truck came Thursday.", "Tough"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("home screen lacks %q:\n%s", want, got)
+		}
+	}
+	key(w.Canvas(), fyne.KeyDown)
+	if got := texts(t, w.Canvas()); !strings.Contains(got, "March, twice.") {
+		t.Errorf("after Down the detail should show the second brief:\n%s", got)
+	}
+}
+
+func TestStartWithoutMicrophoneExplains(t *testing.T) {
+	audioErr := errors.New(`open default input device: no input device`)
+	_, w := newUI(t, ui.Deps{Scenarios: scenarios(), AudioErr: audioErr})
+	key(w.Canvas(), fyne.KeyReturn)
+	got := texts(t, w.Canvas())
+	if !strings.Contains(got, "No microphone is available") || !strings.Contains(got, "no input device") {
+		t.Errorf("starting without a microphone should explain it and name the detail:\n%s", got)
+	}
+	if !strings.Contains(got, "Two days late") {
+		t.Errorf("the scenario list should stay behind the message:\n%s", got)
+	}
+}
+
+func TestScenarioLoadErrorsAreListed(t *testing.T) {
+	_, w := newUI(t, ui.Deps{Scenarios: scenarios(), ScenarioErrors: []error{errors.New("mine.toml:3: turn[0].step: unknown step")}})
+	if got := texts(t, w.Canvas()); !strings.Contains(got, "mine.toml:3") {
+		t.Errorf("home should list the broken scenario file:\n%s", got)
+	}
+}
+
+func report(lat time.Duration) analysis.Report {
+	return analysis.Report{Onset: lat, Offset: lat + 3*time.Second, Latency: lat,
+		Pauses:       []analysis.Interval{{Start: lat + time.Second, End: lat + 1400*time.Millisecond}},
+		LongestPause: 400 * time.Millisecond, MeanDBFS: -24.5, FirstHalfDBFS: -25, SecondHalfDBFS: -24, Trend: analysis.TrendFlat,
+		SpeechRate: 4.2, WordsPerMin: 190}
+}
+
+func TestHistoryReopensResults(t *testing.T) {
+	h := &fakeHistory{atts: []store.Attempt{{
+		ID: "a1", ScenarioID: "late", ScenarioTitle: "Two days late",
+		StartedAt: time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC),
+		Turns: []store.Turn{
+			{Index: 0, LineText: "You're late!", Report: report(820 * time.Millisecond)},
+			{Index: 1, LineText: "OK, what happened?", Variant: "softened", Report: report(100 * time.Millisecond)},
+		},
+	}}}
+	_, w := newUI(t, ui.Deps{Scenarios: scenarios(), History: h})
+	key(w.Canvas(), fyne.KeyH)
+	if got := texts(t, w.Canvas()); !strings.Contains(got, "Two days late") || !strings.Contains(got, "2 turns") {
+		t.Fatalf("history should list the attempt:\n%s", got)
+	}
+	key(w.Canvas(), fyne.KeyReturn)
+	got := texts(t, w.Canvas())
+	for _, want := range []string{"Turn 1", "Turn 2 (softened customer)", "Pause before replying", "0.82 s", "0.10 s",
+		"1, longest 0.40 s", "-24.5 dBFS (first half -25.0, second half -24.0)", "Speaking time", "3.0 s", "came back instantly"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("results lack %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestHistoryUnavailableSaysWhy(t *testing.T) {
+	_, w := newUI(t, ui.Deps{Scenarios: scenarios(), HistoryErr: store.ErrDamaged})
+	key(w.Canvas(), fyne.KeyH)
+	if got := texts(t, w.Canvas()); !strings.Contains(got, "database is damaged") {
+		t.Errorf("history without a database should say why:\n%s", got)
+	}
+}
+
+type fakeDevices struct{ refreshed int }
+
+func (d *fakeDevices) Inputs() ([]string, error)  { return []string{"USB Mic", "pulse"}, nil }
+func (d *fakeDevices) Outputs() ([]string, error) { return []string{"Headset", "pulse"}, nil }
+func (d *fakeDevices) Refresh() error             { d.refreshed++; return nil }
+
+func TestSettingsRemembersDevices(t *testing.T) {
+	a, w := newUI(t, ui.Deps{Scenarios: scenarios(), Devices: &fakeDevices{}, DataDir: "/data/here"})
+	a.ShowSettings()
+	var sels []*widget.Select
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Select:
+			sels = append(sels, v)
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.TempWidgetRenderer(t, v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Canvas().Content())
+	if len(sels) != 2 {
+		t.Fatalf("found %d selects, want microphone and speaker", len(sels))
+	}
+	if sels[0].Selected != "System default" || len(sels[0].Options) != 3 {
+		t.Errorf("microphone select = %q of %v, want System default of 3", sels[0].Selected, sels[0].Options)
+	}
+	sels[0].SetSelected("USB Mic")
+	sels[1].SetSelected("Headset")
+	prefs := fyne.CurrentApp().Preferences()
+	if got := prefs.String(ui.PrefInputDevice); got != "USB Mic" {
+		t.Errorf("input preference = %q, want USB Mic", got)
+	}
+	if got := prefs.String(ui.PrefOutputDevice); got != "Headset" {
+		t.Errorf("output preference = %q, want Headset", got)
+	}
+	if got := texts(t, w.Canvas()); !strings.Contains(got, "/data/here") {
+		t.Errorf("settings should show the data folder:\n%s", got)
+	}
+}
+
+// A role-play through the real practice.Run with a scripted microphone.
+
+// scriptMic has no clock: after its first chunk it waits for the cue tone
+// (cued), so the cue lands after exactly one chunk.
+type scriptMic struct{ cued chan struct{} }
+
+func (m *scriptMic) SampleRate() int { return 16000 }
+
+// Record delivers 0.6 s of silence, 1.2 s of a buzz, then silence until
+// stopped — the silence gate ends each answer by itself.
+func (m *scriptMic) Record(ctx context.Context, sink func([]float32) error) error {
+	chunk := make([]float32, 320)
+	for i := 0; ctx.Err() == nil; i++ {
+		if i == 1 {
+			select {
+			case <-m.cued:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		for j := range chunk {
+			n := i*len(chunk) + j
+			t := float64(n) / 16000
+			chunk[j] = 0
+			if t > 0.6 && t < 1.8 {
+				chunk[j] = float32(0.1 * (math.Sin(2*math.Pi*140*t) + 0.5*math.Sin(2*math.Pi*280*t) + 0.3*math.Sin(2*math.Pi*420*t)) * (0.6 - 0.4*math.Cos(2*math.Pi*4*t)))
+			}
+		}
+		if err := sink(chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cueSpeaker plays nothing but tells the mic when the cue tone was played.
+type cueSpeaker struct{ cued chan struct{} }
+
+func (s cueSpeaker) Play(_ context.Context, c pcm.Clip) error {
+	if len(c.Samples) == len(practice.CueTone().Samples) {
+		s.cued <- struct{}{}
+	}
+	return nil
+}
+
+type memStore struct {
+	mu    sync.Mutex
+	saved []store.Attempt
+}
+
+func (s *memStore) SaveAttempt(_ context.Context, a *store.Attempt) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.saved = append(s.saved, *a)
+	return nil
+}
+
+func TestRolePlayRunsToResults(t *testing.T) {
+	var line bytes.Buffer
+	if err := pcm.WriteWAV(&line, pcm.Clip{Rate: 16000, Samples: make([]float32, 1600)}); err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{"l1.wav": {Data: line.Bytes()}}
+	st := &memStore{}
+	dir := t.TempDir()
+	deps := ui.Deps{
+		Scenarios: scenarios(),
+		Audio:     fsys,
+		NewRun: func(sc scenario.Scenario) (*practice.Run, error) {
+			cued := make(chan struct{}, 1)
+			return practice.New(practice.Config{Scenario: sc, Audio: fsys, Recorder: &scriptMic{cued: cued}, Player: cueSpeaker{cued: cued},
+				Store: st, DataDir: dir, SilenceStop: 500 * time.Millisecond})
+		},
+	}
+	a, w := newUI(t, deps)
+	shown := make(chan string, 16)
+	a.Shown = func(title string) { shown <- title }
+	key(w.Canvas(), fyne.KeyReturn) // open the first scenario
+	if got := <-shown; got != "Two days late" {
+		t.Fatalf("screen = %q, want the role-play", got)
+	}
+	if got := texts(t, w.Canvas()); !strings.Contains(got, "Press Space to begin") && !strings.Contains(got, "Turn 1 of 2") {
+		t.Errorf("role-play screen should invite Space:\n%s", got)
+	}
+	key(w.Canvas(), fyne.KeySpace)
+	select {
+	case got := <-shown:
+		if got != "Results" {
+			t.Fatalf("screen = %q, want Results", got)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the role-play did not reach the results")
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if len(st.saved) != 1 || len(st.saved[0].Turns) != 2 {
+		t.Fatalf("saved %d attempts, want 1 with 2 turns", len(st.saved))
+	}
+	lat := st.saved[0].Turns[0].Report.Latency
+	// The cue lands after the first 20 ms chunk; speech starts at 0.6 s.
+	if lat < 500*time.Millisecond || lat > 650*time.Millisecond {
+		t.Errorf("latency = %v, want about 0.58 s", lat)
+	}
+	if got := texts(t, w.Canvas()); !strings.Contains(got, "Turn 2") || !strings.Contains(got, "Pause before replying") {
+		t.Errorf("results screen:\n%s", got)
+	}
+}
