@@ -170,4 +170,3 @@ func scenariosCmd(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%s: ok\n", args[1])
 	return 0
 }
-
