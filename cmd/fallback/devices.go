@@ -70,3 +70,33 @@ func (d devices) list(input bool) ([]string, error) {
 func (d devices) Inputs() ([]string, error)  { return d.list(true) }
 func (d devices) Outputs() ([]string, error) { return d.list(false) }
 func (d devices) Refresh() error             { return d.sys.Refresh() }
+
+// check makes sure the chosen devices exist before a role-play starts, so
+// the rep hears about a missing microphone before the customer speaks, not
+// after. name "" means the system default.
+func (d devices) check(input bool, name string) error {
+	devs, err := d.sys.Devices()
+	if err != nil {
+		return translate(err, !input)
+	}
+	kind, sentinel := "speaker", practice.ErrNoSpeaker
+	if input {
+		kind, sentinel = "microphone", practice.ErrNoMicrophone
+	}
+	for _, dev := range devs {
+		has := dev.MaxOutputs > 0
+		if input {
+			has = dev.MaxInputs > 0
+		}
+		if !has {
+			continue
+		}
+		if (name == "" && ((input && dev.DefaultInput) || (!input && dev.DefaultOutput))) || dev.Name == name {
+			return nil
+		}
+	}
+	if name == "" {
+		return fmt.Errorf("%w: the system has no default %s", sentinel, kind)
+	}
+	return fmt.Errorf("%w: the %s %q chosen in Settings is not connected", sentinel, kind, name)
+}

@@ -189,19 +189,81 @@ func build(t *testing.T) string {
 	return binPath
 }
 
-func TestEndToEnd(t *testing.T) {
+// desktop is a virtual display, virtual audio and an empty data folder.
+type desktop struct {
+	env  []string
+	data string
+	home string
+}
+
+func newDesktop(t *testing.T) desktop {
+	t.Helper()
 	need(t, "Xvfb", "pulseaudio", "pactl", "paplay", "xdotool", "import")
-	bin := build(t)
 	tmp := t.TempDir()
-	data := filepath.Join(tmp, "data")
-	home := filepath.Join(tmp, "home")
-	if err := os.MkdirAll(home, 0o755); err != nil {
+	d := desktop{data: filepath.Join(tmp, "data"), home: filepath.Join(tmp, "home")}
+	if err := os.MkdirAll(d.home, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	display := startXvfb(t)
 	penv := startPulse(t, tmp)
-	env := append([]string{"DISPLAY=" + display, "LANG=en_US.UTF-8", "FALLBACK_DATA=" + data, "LIBGL_ALWAYS_SOFTWARE=1"}, penv...)
-	env = append(env, "HOME="+home) // after penv: the app's preferences live here
+	d.env = append([]string{"DISPLAY=" + display, "LANG=en_US.UTF-8", "LC_ALL=", "FALLBACK_DATA=" + d.data, "LIBGL_ALWAYS_SOFTWARE=1"}, penv...)
+	d.env = append(d.env, "HOME="+d.home) // after penv: the app's preferences live here
+	return d
+}
+
+// launch starts the app and returns its log and its window id.
+func (d desktop) launch(t *testing.T) (*logWatcher, string) {
+	t.Helper()
+	app := exec.Command(build(t))
+	app.Env = append(os.Environ(), d.env...)
+	stderr, err := app.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Stdout = os.Stderr
+	if err := app.Start(); err != nil {
+		t.Fatalf("start fallback: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	t.Cleanup(func() {
+		app.Process.Kill()
+		<-exited
+	})
+	logs := watch(stderr)
+	logs.waitFor(t, regexp.MustCompile(`ready: data folder`), 60*time.Second)
+	win := run(t, d.env, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Fallback")
+	return logs, strings.Fields(win)[0]
+}
+
+func (d desktop) key(t *testing.T, win, k string) {
+	t.Helper()
+	run(t, d.env, "xdotool", "key", "--window", win, k)
+}
+
+func TestMissingMicrophone(t *testing.T) {
+	d := newDesktop(t)
+	prefs := filepath.Join(d.home, ".config", "fyne", "coach.fallback.app")
+	if err := os.MkdirAll(prefs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(prefs, "preferences.json"), []byte(`{"audio.input":"Imaginary USB Mic"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logs, win := d.launch(t)
+	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
+	d.key(t, win, "Return")
+	logs.waitFor(t, regexp.MustCompile(`Cannot start the role-play: no microphone: the microphone "Imaginary USB Mic" chosen in Settings is not connected`), 10*time.Second)
+	time.Sleep(500 * time.Millisecond) // let the dialog render for the screenshot
+	screenshot(t, d.env, win, "06-no-microphone.png")
+	d.key(t, win, "Escape") // close the dialog
+	d.key(t, win, "h")      // history still works
+	logs.waitFor(t, regexp.MustCompile(`ui: screen History`), 10*time.Second)
+}
+
+func TestEndToEnd(t *testing.T) {
+	d := newDesktop(t)
+	env, data := d.env, d.data
 
 	// What the rep "says", measured offline for the expectations.
 	answerPath, _ := filepath.Abs(filepath.Join("testdata", "answer.wav"))
@@ -220,31 +282,14 @@ func TestEndToEnd(t *testing.T) {
 	}
 	sc := scs[0] // the list shows scenarios in this order and selects the first
 
-	app := exec.Command(bin)
-	app.Env = append(os.Environ(), env...)
-	stderr, err := app.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	app.Stdout = os.Stderr
-	if err := app.Start(); err != nil {
-		t.Fatalf("start fallback: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
-	t.Cleanup(func() {
-		app.Process.Kill()
-		<-exited
-	})
-	logs := watch(stderr)
-	logs.waitFor(t, regexp.MustCompile(`ready: data folder`), 60*time.Second)
-	win := run(t, env, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Fallback")
-	win = strings.Fields(win)[0]
+	logs, win := d.launch(t)
+	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
 	time.Sleep(time.Second) // let the first frame render before the screenshot
 	screenshot(t, env, win, "01-scenarios.png")
 
-	key := func(k string) { run(t, env, "xdotool", "key", "--window", win, k) }
+	key := func(k string) { d.key(t, win, k) }
 	key("Return") // open the first scenario
+	logs.waitFor(t, regexp.MustCompile(`ui: screen `+regexp.QuoteMeta(sc.Title)), 10*time.Second)
 	time.Sleep(500 * time.Millisecond)
 	screenshot(t, env, win, "02-roleplay-brief.png")
 	key("space") // start turn 1
@@ -255,22 +300,31 @@ func TestEndToEnd(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		play := exec.CommandContext(ctx, "paplay", "--device=rep", answerPath)
 		play.Env = append(os.Environ(), env...)
-		if out, err := play.CombinedOutput(); err != nil {
+		var out strings.Builder
+		play.Stdout, play.Stderr = &out, &out
+		if err := play.Start(); err != nil {
 			cancel()
-			t.Fatalf("paplay: %v\n%s", err, out)
+			t.Fatalf("paplay: %v", err)
 		}
-		cancel()
-		if i == 1 {
+		if i == 1 { // mid-answer: the meter is live
+			time.Sleep(1500 * time.Millisecond)
 			screenshot(t, env, win, "03-recording.png")
 		}
+		if err := play.Wait(); err != nil {
+			cancel()
+			t.Fatalf("paplay: %v\n%s", err, out.String())
+		}
+		cancel()
 		time.Sleep(600 * time.Millisecond) // trailing silence before Space
 		key("space")
 		logs.waitFor(t, regexp.MustCompile(fmt.Sprintf(`turn=%d measured`, i)), 30*time.Second)
 	}
 	logs.waitFor(t, regexp.MustCompile(`saved attempt`), 30*time.Second)
+	logs.waitFor(t, regexp.MustCompile(`ui: screen Results`), 10*time.Second)
 	time.Sleep(time.Second)
 	screenshot(t, env, win, "04-results.png")
 	key("h")
+	logs.waitFor(t, regexp.MustCompile(`ui: screen History`), 10*time.Second)
 	time.Sleep(700 * time.Millisecond)
 	screenshot(t, env, win, "05-history.png")
 

@@ -95,6 +95,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		prefs := a.Preferences()
 		deps.Player = speaker{out: func() *audio.Output { return sys.Output(prefs.String(ui.PrefOutputDevice)) }}
 		deps.NewRun = func(sc scenario.Scenario) (*practice.Run, error) {
+			if err := dev.check(true, prefs.String(ui.PrefInputDevice)); err != nil {
+				return nil, err
+			}
+			if err := dev.check(false, prefs.String(ui.PrefOutputDevice)); err != nil {
+				return nil, err
+			}
 			var st practice.Store
 			if db != nil {
 				st = db
@@ -111,8 +117,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	ui.New(w, deps)
+	deps.Shown = func(title string) { log.Printf("ui: screen %s", title) }
 	log.Printf("ready: data folder %s, %d scenarios", dataDir, len(deps.Scenarios))
+	ui.New(w, deps)
 	w.ShowAndRun()
 	return 0
 }

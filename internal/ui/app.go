@@ -67,6 +67,9 @@ type Deps struct {
 	Player  Player
 	DataDir string
 	Bands   coach.Bands
+	// Shown, when set, is told the title of every screen shown (on the UI
+	// goroutine): for logs and for tests that wait for a screen.
+	Shown func(title string)
 }
 
 // App is the window's content and navigation.
@@ -76,10 +79,6 @@ type App struct {
 
 	onKey  func(*fyne.KeyEvent) // the current screen's key handler (UI goroutine only)
 	cancel context.CancelFunc   // stops the current screen's goroutines
-
-	// Shown, when set, is told the title of every screen shown (on the UI
-	// goroutine): for logs and for tests that wait for a screen.
-	Shown func(title string)
 }
 
 // New builds the UI into w and shows the scenario list.
@@ -107,8 +106,8 @@ func (a *App) show(title string, content fyne.CanvasObject, onKey func(*fyne.Key
 	a.onKey = onKey
 	a.win.SetTitle("Fallback — " + title)
 	a.win.SetContent(content)
-	if a.Shown != nil {
-		a.Shown(title)
+	if a.deps.Shown != nil {
+		a.deps.Shown(title)
 	}
 	return ctx
 }

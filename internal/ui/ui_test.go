@@ -299,9 +299,12 @@ func TestRolePlayRunsToResults(t *testing.T) {
 				Store: st, DataDir: dir, SilenceStop: 500 * time.Millisecond})
 		},
 	}
-	a, w := newUI(t, deps)
 	shown := make(chan string, 16)
-	a.Shown = func(title string) { shown <- title }
+	deps.Shown = func(title string) { shown <- title }
+	_, w := newUI(t, deps)
+	if got := <-shown; got != "Scenarios" {
+		t.Fatalf("first screen = %q, want Scenarios", got)
+	}
 	key(w.Canvas(), fyne.KeyReturn) // open the first scenario
 	if got := <-shown; got != "Two days late" {
 		t.Fatalf("screen = %q, want the role-play", got)
