@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -284,11 +283,6 @@ func (r *Run) loadLine(line scenario.Line) (pcm.Clip, error) {
 // records to path until stopped. The cue is the position in the recording
 // where the tone finished.
 func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) (pcm.Clip, time.Duration, error) {
-	rate := r.cfg.Recorder.SampleRate()
-	part, err := pcm.CreatePart(path, rate)
-	if err != nil {
-		return pcm.Clip{}, 0, err
-	}
 	recCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.mu.Lock()
@@ -300,89 +294,36 @@ func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) 
 		r.mu.Unlock()
 	}()
 
-	// The recording goroutine owns part, samples, live and gate until
-	// Record returns; this goroutine reads samples only after that (done).
-	var (
-		samples  = make([]float32, 0, rate*30)
-		live     = analysis.NewLive(rate)
-		gate     = newSilenceGate(r.cfg.SilenceStop)
-		limit    = int(r.cfg.MaxAnswer.Seconds() * float64(rate))
-		syncStep = rate // sync the file at least every second
-		nextSync = syncStep
-		heard    = make(chan struct{})
-		once     sync.Once
-		pos      atomic.Int64 // samples recorded; read for the cue
-	)
-	done := make(chan error, 1)
-	go func() {
-		err := r.cfg.Recorder.Record(recCtx, func(chunk []float32) error {
-			if err := part.Write(chunk); err != nil {
-				return err
-			}
-			samples = append(samples, chunk...)
-			pos.Add(int64(len(chunk)))
-			once.Do(func() { close(heard) })
-			if len(samples) >= nextSync {
-				nextSync += syncStep
-				if err := part.Sync(); err != nil {
-					return err
-				}
-			}
-			st := live.Push(chunk)
-			select {
-			case <-r.levels:
-			default:
-			}
-			select {
-			case r.levels <- st:
-			default:
-			}
-			if gate.push(st, float64(len(chunk))/float64(rate)) || len(samples) >= limit {
-				return errAutoStop
-			}
-			return nil
-		})
-		done <- err
-	}()
-
+	c, err := startCapture(recCtx, r.cfg.Recorder, path, captureOpts{
+		levels: r.levels, silenceStop: r.cfg.SilenceStop, max: r.cfg.MaxAnswer,
+	})
+	if err != nil {
+		return pcm.Clip{}, 0, err
+	}
 	// Cue: once the microphone delivers, play the tone; the cue is where
 	// the recording stood when the tone finished.
 	var cue time.Duration
-	var recErr error
-	finished := false
 	select {
-	case <-heard:
+	case <-c.heard:
 		on(PhaseCue)
 		if err := r.cfg.Player.Play(recCtx, CueTone()); err != nil && recCtx.Err() == nil {
 			r.cfg.Logf("practice: cue tone: %v", err)
 		}
-		cue = time.Duration(float64(pos.Load()) / float64(rate) * float64(time.Second))
+		cue = c.position()
 		r.cfg.Logf("practice: turn=%d cue at %.3fs", idx+1, cue.Seconds())
 		on(PhaseRecording)
-	case recErr = <-done:
-		finished = true
+	case <-recCtx.Done():
+	case err := <-c.done:
+		c.done <- err // wait reads it
 	}
-	if !finished {
-		recErr = <-done
+	clip, err := c.wait()
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err() // the rep left: the turn is not measured
 	}
-
-	if errors.Is(recErr, errAutoStop) || (recErr == nil && ctx.Err() == nil) {
-		recErr = nil
+	if err != nil {
+		return pcm.Clip{}, 0, fmt.Errorf("record answer: %w", err)
 	}
-	if recErr == nil && ctx.Err() != nil {
-		recErr = ctx.Err()
-	}
-	if recErr != nil {
-		// Keep what was recorded: a lost device must not lose the answer.
-		if cerr := part.Close(); cerr != nil {
-			r.cfg.Logf("practice: keep partial recording: %v", cerr)
-		}
-		return pcm.Clip{}, 0, fmt.Errorf("record answer: %w", recErr)
-	}
-	if err := part.Close(); err != nil {
-		return pcm.Clip{}, 0, err
-	}
-	return pcm.Clip{Rate: rate, Samples: samples}, cue, nil
+	return clip, cue, nil
 }
 
 // Finish saves the attempt with every answered turn.

@@ -333,3 +333,69 @@ func TestCueTone(t *testing.T) {
 		t.Errorf("tone does not start and end at zero (clicks): %v … %v", c.Samples[0], c.Samples[len(c.Samples)-1])
 	}
 }
+
+func TestRecordLine(t *testing.T) {
+	cued := make(chan struct{}, 1)
+	cued <- struct{}{} // no cue tone here: let the mic run straight on
+	mic := &fakeMic{answers: [][]float32{cat(silence(200*time.Millisecond), buzz(time.Second))}, cued: cued}
+	path := filepath.Join(t.TempDir(), "voices", "x", "attack-line.wav")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	clip, err := practice.RecordLine(context.Background(), mic, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 20 ms + 0.2 s + 1 s of speech + 3 s of silence ends it.
+	if d := clip.Duration(); d < 4*time.Second || d > 4800*time.Millisecond {
+		t.Errorf("line lasts %v, want about 4.2 s (ended by 3 s of silence)", d)
+	}
+	got, err := pcm.ReadFile(path)
+	if err != nil || len(got.Samples) != len(clip.Samples) {
+		t.Errorf("saved line: %v, %d samples, want %d", err, len(got.Samples), len(clip.Samples))
+	}
+}
+
+func TestImportLine(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.wav")
+	if err := pcm.WriteFile(good, pcm.Clip{Rate: 22050, Samples: buzz(500 * time.Millisecond)}); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.wav")
+	if err := os.WriteFile(bad, []byte("RIFF\x10\x00\x00\x00WAVEjunk"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "line.wav")
+	tests := []struct {
+		name    string
+		src     string
+		wantErr error
+	}{
+		{"a good WAV is copied", good, nil},
+		{"a corrupt WAV is refused", bad, pcm.ErrCorrupt},
+		{"a missing file is refused", filepath.Join(dir, "nope.wav"), os.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := os.ReadFile(dst)
+			_, err := practice.ImportLine(tt.src, dst)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := pcm.ReadFile(dst)
+				if err != nil || got.Rate != 22050 || len(got.Samples) != 8000 {
+					t.Errorf("imported line: %v rate %d, %d samples", err, got.Rate, len(got.Samples))
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) || !bytes.Contains([]byte(err.Error()), []byte(filepath.Base(tt.src))) {
+				t.Errorf("error = %v, want %v naming %s", err, tt.wantErr, filepath.Base(tt.src))
+			}
+			if after, _ := os.ReadFile(dst); !bytes.Equal(before, after) {
+				t.Error("a refused import changed the existing line")
+			}
+		})
+	}
+}
