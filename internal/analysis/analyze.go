@@ -97,7 +97,9 @@ type analyser struct {
 	minPause int // samples
 
 	blk    int          // samples per block
-	be     []float64    // energy (sum of squares) per block
+	be     []float64    // energy (sum of squares) per block of z
+	xbe    []float64    // energy per block of x (blocks of xblk samples)
+	xblk   int          // samples of x per block
 	thr    float64      // mean-square threshold of sound
 	floor  float64      // noise floor (mean square)
 	noise  float64      // noise power measured between segments
@@ -142,10 +144,19 @@ func dbfs(ms float64) float64 {
 }
 
 func (a *analyser) run() Report {
-	a.sanitize()
 	a.z, a.zrate, a.zfac = a.x, a.rate, 1
 	a.blocks()
+	for _, e := range a.be {
+		if e-e != 0 { // NaN or Inf samples in the block
+			a.sanitize()
+			a.z = a.x
+			a.blocks()
+			break
+		}
+	}
+	a.xbe, a.xblk = a.be, a.blk
 	if a.whiten() {
+		a.be = nil
 		a.blocks()
 	}
 	a.detect()
@@ -172,7 +183,7 @@ func (a *analyser) run() Report {
 	return r
 }
 
-// blocks computes the energy of 1 ms blocks (NaN samples count as 0).
+// blocks computes the energy of the 1 ms blocks of z.
 func (a *analyser) blocks() {
 	a.blk = a.zsamples(blockSec)
 	nb := (len(a.z) + a.blk - 1) / a.blk
@@ -468,17 +479,37 @@ func (a *analyser) extendOff(off, limit, w int, need float64) int {
 	return i + 1
 }
 
+// sumSq returns the sum of squares of x[lo:hi], from the block energies
+// for the whole blocks inside and from the samples at the ends.
+func (a *analyser) sumSq(lo, hi int) float64 {
+	if hi <= lo {
+		return 0
+	}
+	bl, bh := (lo+a.xblk-1)/a.xblk, hi/a.xblk // whole blocks [bl, bh)
+	if bl >= bh {
+		return sumSq(a.x[lo:hi])
+	}
+	e := sumSq(a.x[lo:bl*a.xblk]) + sumSq(a.x[bh*a.xblk:hi])
+	for _, v := range a.xbe[bl:bh] {
+		e += v
+	}
+	return e
+}
+
+func sumSq(x []float32) float64 {
+	var e float64
+	for _, v := range x {
+		e += float64(v) * float64(v)
+	}
+	return e
+}
+
 // energy returns the sum of squares and count of samples in segs.
 func (a *analyser) energy(segs []segment) (float64, int) {
 	var e float64
 	var n int
 	for _, s := range segs {
-		for _, v := range a.x[s.start:s.end] {
-			f := float64(v)
-			if f == f {
-				e += f * f
-			}
-		}
+		e += a.sumSq(s.start, s.end)
 		n += s.end - s.start
 	}
 	return e, n
@@ -556,12 +587,7 @@ func (a *analyser) noisePower() float64 {
 		if hi-lo <= 0 {
 			return
 		}
-		for _, v := range a.x[lo:hi] {
-			f := float64(v)
-			if f == f {
-				e += f * f
-			}
-		}
+		e += a.sumSq(lo, hi)
 		n += hi - lo
 	}
 	for _, s := range a.sound {

@@ -50,7 +50,9 @@ func decimate(x []float32, rate, target float64) decimated {
 	if fac == 1 {
 		return decimated{y: x, rate: rate, fac: 1}
 	}
-	half := 3 * fac
+	// The Blackman window spans 2*(3*fac)+1 points; its two end points
+	// are zero, so they are left out.
+	half := 3*fac - 1
 	taps := make([]float64, 2*half+1)
 	fc := 0.45 / float64(fac) // cycles per input sample
 	var sum float64
@@ -60,7 +62,8 @@ func decimate(x []float32, rate, target float64) decimated {
 		if k != 0 {
 			s = math.Sin(2*math.Pi*fc*k) / (math.Pi * k)
 		}
-		w := 0.42 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(2*half)) + 0.08*math.Cos(4*math.Pi*float64(i)/float64(2*half))
+		p := float64(i+1) / float64(2*half+2) // position in the window, 0..1
+		w := 0.42 - 0.5*math.Cos(2*math.Pi*p) + 0.08*math.Cos(4*math.Pi*p)
 		taps[i] = s * w
 		sum += taps[i]
 	}
@@ -207,7 +210,10 @@ func track(d decimated, segs []segment) []pitchFrame {
 			continue
 		}
 		best, bl := -2.0, 0
-		const r = coarseFac + 1 // the true peak is within a coarse step
+		// The true peak lies within half a coarse step (coarseFac/2 fine
+		// samples) of the coarse grid peak; one more on each side gives
+		// the parabola its neighbours.
+		const r = coarseFac/2 + 1
 		var v [2*r + 1]float64
 		if l0-r < 1 {
 			continue
