@@ -32,8 +32,12 @@ import (
 	"fallback/scenarios"
 )
 
-// appID is the Fyne application ID (preferences live under it).
-const appID = "coach.fallback.app"
+// appID is the Fyne application ID (preferences live under it); version
+// matches FyneApp.toml.
+const (
+	appID   = "coach.fallback.app"
+	version = "0.1.0"
+)
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -68,11 +72,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 	w := a.NewWindow("Fallback")
 	w.Resize(fyne.NewSize(960, 680))
 
-	deps := ui.Deps{DataDir: dataDir, Audio: assets.FS}
-	deps.Scenarios, deps.ScenarioErrors = scenario.Load(scenarios.FS, assets.FS)
-	for _, err := range deps.ScenarioErrors {
-		log.Printf("scenario: %v", err)
+	// The user's own scenarios and recorded lines live in <data>/scenarios;
+	// a line recorded there replaces the bundled voice of the same path.
+	userDir := filepath.Join(dataDir, "scenarios")
+	if err := os.MkdirAll(userDir, 0o755); err != nil {
+		log.Printf("scenarios folder: %v", err)
 	}
+	deps := ui.Deps{
+		DataDir:  dataDir,
+		Version:  version,
+		UserDir:  userDir,
+		Audio:    scenario.Overlay(os.DirFS(userDir), assets.FS),
+		Template: scenarios.Template,
+	}
+	deps.Reload = func() ([]scenario.Scenario, []error) {
+		scs, errs := scenario.LoadLibrary(scenarios.FS, os.DirFS(userDir), userDir, deps.Audio)
+		for _, err := range errs {
+			log.Printf("scenario: %v", err)
+		}
+		return scs, errs
+	}
+	deps.Scenarios, deps.ScenarioErrors = deps.Reload()
 
 	dbPath := filepath.Join(dataDir, "fallback.db")
 	db, err := store.Open(dbPath)
@@ -94,6 +114,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		deps.Devices = dev
 		prefs := a.Preferences()
 		deps.Player = speaker{out: func() *audio.Output { return sys.Output(prefs.String(ui.PrefOutputDevice)) }}
+		deps.Recorder = func() (practice.Recorder, error) {
+			name := prefs.String(ui.PrefInputDevice)
+			if err := dev.check(true, name); err != nil {
+				return nil, err
+			}
+			return microphone{in: sys.Input(name, recordRate)}, nil
+		}
 		deps.NewRun = func(sc scenario.Scenario) (*practice.Run, error) {
 			if err := dev.check(true, prefs.String(ui.PrefInputDevice)); err != nil {
 				return nil, err

@@ -63,9 +63,18 @@ type Deps struct {
 	// AudioErr is why audio is unavailable (shown when starting a run).
 	AudioErr error
 	// NewRun starts a role-play with the currently chosen devices.
-	NewRun  func(sc scenario.Scenario) (*practice.Run, error)
-	Player  Player
+	NewRun func(sc scenario.Scenario) (*practice.Run, error)
+	// Recorder opens the chosen microphone for recording own lines.
+	Recorder func() (practice.Recorder, error)
+	Player   Player
+	// UserDir is the user's scenarios folder (own scenarios and lines).
+	UserDir string
+	// Template is the commented file a new scenario starts from.
+	Template []byte
+	// Reload reads the scenario library again.
+	Reload  func() ([]scenario.Scenario, []error)
 	DataDir string
+	Version string
 	Bands   coach.Bands
 	// Shown, when set, is told the title of every screen shown (on the UI
 	// goroutine): for logs and for tests that wait for a screen.
@@ -124,6 +133,7 @@ func (a *App) nav(current string) fyne.CanvasObject {
 	return container.NewHBox(
 		mk("Scenarios", a.ShowHome),
 		mk("History", a.ShowHistory),
+		mk("My lines", a.ShowMaterial),
 		mk("Settings", a.ShowSettings),
 	)
 }

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"fallback/internal/analysis"
 	"fallback/internal/pcm"
 	"fallback/internal/practice"
 	"fallback/internal/scenario"
@@ -45,6 +44,10 @@ func (a *App) ShowRolePlay(sc scenario.Scenario) {
 			err = fmt.Errorf("%w: %w", practice.ErrNoMicrophone, err)
 		}
 		a.showError("Cannot start the role-play", err)
+		return
+	}
+	if missing := scenario.MissingAudio(sc, a.deps.Audio); a.deps.Audio != nil && len(missing) > 0 {
+		a.showError("This scenario is not ready", fmt.Errorf("%d customer line(s) have no audio yet (first: %s); record or import them under My lines", len(missing), missing[0]))
 		return
 	}
 	run, err := a.deps.NewRun(sc)
@@ -135,28 +138,6 @@ func (a *App) ShowRolePlay(sc scenario.Scenario) {
 		showTurn()
 	}
 
-	// levels redraws the meter and clock at ~30 Hz while recording; it
-	// exits when the recording (rctx) ends.
-	levels := func(rctx context.Context, since time.Time) {
-		tick := time.NewTicker(levelRate)
-		defer tick.Stop()
-		var last analysis.LiveStats
-		for {
-			select {
-			case <-rctx.Done():
-				return
-			case st := <-run.Levels():
-				last = st
-			case <-tick.C:
-				st, el := last, time.Since(since)
-				fyne.Do(func() {
-					meter.SetLevel(st.LevelDBFS)
-					elapsed.SetText(fmt.Sprintf("%.1f s", el.Seconds()))
-				})
-			}
-		}
-	}
-
 	startTurn = func() {
 		if state != stateReady || run.Done() {
 			return
@@ -180,7 +161,7 @@ func (a *App) ShowRolePlay(sc scenario.Scenario) {
 				case practice.PhaseRecording:
 					var rctx context.Context
 					rctx, rcancel = context.WithCancel(ctx)
-					go levels(rctx, time.Now())
+					go meterLoop(rctx, run.Levels(), meter, elapsed)
 					fyne.Do(func() {
 						state = stateRecording
 						setStatus("Speak now", theme.Color(theme.ColorNameSuccess))

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -70,7 +68,9 @@ func (a *App) ShowSettings() {
 	data := widget.NewLabel(a.deps.DataDir)
 	data.Wrapping = fyne.TextWrapBreak
 	form.Append("Data folder", data)
-	form.Append("Version", widget.NewLabel(fmt.Sprintf("%s %s", fyne.CurrentApp().Metadata().Name, fyne.CurrentApp().Metadata().Version)))
+	if a.deps.Version != "" {
+		form.Append("Version", widget.NewLabel("Fallback "+a.deps.Version))
+	}
 
 	a.show("Settings", container.NewBorder(header, nil, nil, nil, container.NewVScroll(container.NewVBox(form, status))), a.backHome)
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -334,4 +336,79 @@ func TestRolePlayRunsToResults(t *testing.T) {
 	if got := texts(t, w.Canvas()); !strings.Contains(got, "Turn 2") || !strings.Contains(got, "Pause before replying") {
 		t.Errorf("results screen:\n%s", got)
 	}
+}
+
+func TestMyLines(t *testing.T) {
+	user := t.TempDir()
+	var line bytes.Buffer
+	if err := pcm.WriteWAV(&line, pcm.Clip{Rate: 16000, Samples: make([]float32, 160)}); err != nil {
+		t.Fatal(err)
+	}
+	bundled := fstest.MapFS{"l1.wav": {Data: line.Bytes()}}
+	// The rep has already recorded their own version of l1.wav.
+	if err := os.WriteFile(filepath.Join(user, "l1.wav"), line.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reloads := 0
+	deps := ui.Deps{
+		Scenarios: scenarios(), UserDir: user,
+		Audio:    scenario.Overlay(os.DirFS(user), bundled),
+		Template: []byte("id = \"my-scenario\"\n"),
+		Reload:   func() ([]scenario.Scenario, []error) { reloads++; return scenarios(), nil },
+	}
+	a, w := newUI(t, deps)
+	a.ShowMaterial()
+	got := texts(t, w.Canvas())
+	for _, want := range []string{"Turn 1 · line — “You're late!”", "your recording", user} {
+		if !strings.Contains(got, want) {
+			t.Errorf("My lines lacks %q:\n%s", want, got)
+		}
+	}
+	tapButton(t, w.Canvas(), "New scenario from template")
+	b, err := os.ReadFile(filepath.Join(user, "my-scenario-1.toml"))
+	if err != nil || string(b) != string(deps.Template) {
+		t.Errorf("new scenario file: %q, %v; want the template", b, err)
+	}
+	tapButton(t, w.Canvas(), "New scenario from template") // never overwrites: a second file
+	if _, err := os.Stat(filepath.Join(user, "my-scenario-2.toml")); err != nil {
+		t.Errorf("second new scenario: %v", err)
+	}
+	tapButton(t, w.Canvas(), "Reload scenarios")
+	if reloads != 1 {
+		t.Errorf("reloads = %d, want 1", reloads)
+	}
+}
+
+// tapButton taps the first button with this text (overlays first).
+func tapButton(t *testing.T, c fyne.Canvas, text string) {
+	t.Helper()
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || o == nil {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.Button:
+			if v.Text == text {
+				found = v
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.TempWidgetRenderer(t, v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	for _, o := range c.Overlays().List() {
+		walk(o)
+	}
+	walk(c.Content())
+	if found == nil {
+		t.Fatalf("no button %q on screen", text)
+	}
+	test.Tap(found)
 }

@@ -1,0 +1,298 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"fallback/internal/analysis"
+	"fallback/internal/pcm"
+	"fallback/internal/practice"
+	"fallback/internal/scenario"
+)
+
+// variantText names a line variant for the list of lines.
+func variantText(v scenario.Variant) string {
+	switch v {
+	case scenario.VariantSoftened:
+		return "softened"
+	case scenario.VariantEscalated:
+		return "escalated"
+	}
+	return "line"
+}
+
+// ShowMaterial lets a rep or trainer replace any customer line with their
+// own recording or an imported WAV (kept in the user's scenarios folder,
+// where it overrides the bundled voice), go back to the bundled voice, and
+// start a new scenario from the template.
+func (a *App) ShowMaterial() {
+	header := container.NewVBox(a.nav("My lines"), widget.NewLabelWithStyle("Your own customer lines", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if a.deps.UserDir == "" {
+		a.show("My lines", container.NewBorder(header, nil, nil, nil, widget.NewLabel("No user folder is set.")), a.backHome)
+		return
+	}
+	intro := widget.NewLabel(fmt.Sprintf("Record or import a line and it replaces the bundled voice for you. Files live in %s.", a.deps.UserDir))
+	intro.Wrapping = fyne.TextWrapWord
+
+	scs := a.deps.Scenarios
+	titles := make([]string, len(scs))
+	for i, s := range scs {
+		titles[i] = s.Title
+	}
+	lines := container.NewVBox()
+	meter := NewLevelMeter()
+	recStatus := widget.NewLabel("")
+	var stopRec context.CancelFunc
+	stop := widget.NewButton("Stop recording (Space)", func() {
+		if stopRec != nil {
+			stopRec()
+		}
+	})
+	stop.Disable()
+	recPanel := container.NewBorder(nil, nil, recStatus, stop, meter)
+	recPanel.Hide()
+
+	var ctx context.Context
+	var fill func(sc scenario.Scenario)
+	fill = func(sc scenario.Scenario) {
+		lines.RemoveAll()
+		for _, ref := range sc.LineRefs() {
+			ref := ref
+			dest := scenario.UserAudioPath(a.deps.UserDir, ref.Line)
+			status := "bundled voice"
+			switch {
+			case scenario.IsUser(a.deps.Audio, ref.Line.Audio):
+				status = "your recording"
+			case a.deps.Audio == nil:
+				status = "no audio"
+			default:
+				if _, err := fs.Stat(a.deps.Audio, ref.Line.Audio); err != nil {
+					status = "missing: record or import it"
+				}
+			}
+			label := widget.NewLabel(fmt.Sprintf("Turn %d · %s — “%s”", ref.Turn+1, variantText(ref.Variant), ref.Line.Text))
+			label.Truncation = fyne.TextTruncateEllipsis
+			st := widget.NewLabel(status)
+			st.Importance = widget.LowImportance
+			if status != "bundled voice" {
+				st.Importance = widget.WarningImportance
+				if status == "your recording" {
+					st.Importance = widget.SuccessImportance
+				}
+			}
+			play := widget.NewButton("Play", func() { a.playLine(ctx, ref.Line) })
+			if a.deps.Player == nil || strings.HasPrefix(status, "missing") {
+				play.Disable()
+			}
+			rec := widget.NewButton("Record", func() {
+				if a.deps.Recorder == nil {
+					a.showError("Cannot record", practice.ErrNoMicrophone)
+					return
+				}
+				mic, err := a.deps.Recorder()
+				if err != nil {
+					a.showError("Cannot record", err)
+					return
+				}
+				if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+					a.showError("Cannot record", err)
+					return
+				}
+				rctx, cancel := context.WithCancel(ctx)
+				stopRec = cancel
+				levels := make(chan analysis.LiveStats, 1)
+				recStatus.SetText("Recording: " + variantText(ref.Variant) + " of turn " + fmt.Sprint(ref.Turn+1))
+				recPanel.Show()
+				stop.Enable()
+				go meterLoop(rctx, levels, meter, nil)
+				go func() {
+					_, err := practice.RecordLine(rctx, mic, dest, levels)
+					cancel()
+					fyne.Do(func() {
+						stopRec = nil
+						stop.Disable()
+						recPanel.Hide()
+						if err != nil && ctx.Err() == nil {
+							a.showError("The line could not be recorded", err)
+						}
+						fill(sc)
+					})
+				}()
+			})
+			if a.deps.Recorder == nil {
+				rec.Disable()
+			}
+			imp := widget.NewButton("Import…", func() {
+				d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+					if err != nil {
+						a.showError("Cannot import", err)
+						return
+					}
+					if r == nil {
+						return // cancelled
+					}
+					src := r.URI().Path()
+					r.Close()
+					if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+						a.showError("Cannot import", err)
+						return
+					}
+					if _, err := practice.ImportLine(src, dest); err != nil {
+						a.showError("The file could not be imported", err)
+						return
+					}
+					fill(sc)
+				}, a.win)
+				d.SetFilter(storage.NewExtensionFileFilter([]string{".wav", ".WAV"}))
+				d.Show()
+			})
+			reset := widget.NewButton("Use bundled", func() {
+				dialog.ShowConfirm("Remove your recording?", "The bundled voice plays again for this line. Your recording is deleted.", func(ok bool) {
+					if !ok {
+						return
+					}
+					if err := os.Remove(dest); err != nil && !errors.Is(err, fs.ErrNotExist) {
+						a.showError("Cannot remove the recording", err)
+					}
+					fill(sc)
+				}, a.win)
+			})
+			if status != "your recording" {
+				reset.Disable()
+			}
+			lines.Add(container.NewBorder(nil, nil, nil, container.NewHBox(st, play, rec, imp, reset), label))
+		}
+	}
+
+	pick := widget.NewSelect(titles, func(title string) {
+		for _, s := range scs {
+			if s.Title == title {
+				fill(s)
+			}
+		}
+	})
+	newBtn := widget.NewButton("New scenario from template", a.newScenario)
+	reload := widget.NewButton("Reload scenarios", func() { a.reload(); a.ShowMaterial() })
+	tools := container.NewHBox(newBtn, reload)
+	if a.deps.Reload == nil {
+		reload.Disable()
+	}
+	top := container.NewVBox(header, intro, tools, widget.NewForm(widget.NewFormItem("Scenario", pick)), recPanel)
+	ctx = a.show("My lines", container.NewBorder(top, nil, nil, nil, container.NewVScroll(lines)), func(ev *fyne.KeyEvent) {
+		switch ev.Name {
+		case fyne.KeySpace:
+			if stopRec != nil {
+				stopRec()
+			}
+		case fyne.KeyEscape:
+			a.ShowHome()
+		}
+	})
+	if len(titles) > 0 {
+		pick.SetSelectedIndex(0)
+	}
+}
+
+// meterLoop shows live levels (and, when clock is set, the time since
+// start) at ~30 Hz until ctx ends. It owns no widget state: every update
+// goes through fyne.Do.
+func meterLoop(ctx context.Context, levels <-chan analysis.LiveStats, m *LevelMeter, clock *widget.Label) {
+	start := time.Now()
+	tick := time.NewTicker(levelRate)
+	defer tick.Stop()
+	var last analysis.LiveStats
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case st := <-levels:
+			last = st
+		case <-tick.C:
+			lvl, el := last.LevelDBFS, time.Since(start)
+			fyne.Do(func() {
+				m.SetLevel(lvl)
+				if clock != nil {
+					clock.SetText(fmt.Sprintf("%.1f s", el.Seconds()))
+				}
+			})
+		}
+	}
+}
+
+// playLine plays a customer line from the (overlaid) audio folder.
+func (a *App) playLine(ctx context.Context, l scenario.Line) {
+	go func() {
+		f, err := a.deps.Audio.Open(l.Audio)
+		if err != nil {
+			fyne.Do(func() { a.showError("Cannot play the line", err) })
+			return
+		}
+		clip, err := pcm.ReadWAV(f)
+		f.Close()
+		if err != nil {
+			err = fmt.Errorf("%s: %w", l.Audio, err)
+			fyne.Do(func() { a.showError("Cannot play the line", err) })
+			return
+		}
+		if err := a.deps.Player.Play(ctx, clip); err != nil && ctx.Err() == nil {
+			fyne.Do(func() { a.showError("Cannot play the line", err) })
+		}
+	}()
+}
+
+// newScenario writes the template into the user's folder under a free name
+// and says where it is.
+func (a *App) newScenario() {
+	if err := os.MkdirAll(a.deps.UserDir, 0o755); err != nil {
+		a.showError("Cannot create the scenario", err)
+		return
+	}
+	var path string
+	for i := 1; ; i++ {
+		path = filepath.Join(a.deps.UserDir, fmt.Sprintf("my-scenario-%d.toml", i))
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+	}
+	// O_EXCL: never overwrite a scenario someone is writing.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err == nil {
+		_, err = f.Write(a.deps.Template)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		a.showError("Cannot create the scenario", err)
+		return
+	}
+	dialog.ShowInformation("New scenario created",
+		fmt.Sprintf("%s\n\nOpen it in a text editor, change the lines marked CHANGE (give it its own id), then press Reload scenarios. Record its customer lines here.", path), a.win)
+}
+
+// reload reads the scenario library again (after editing files by hand).
+func (a *App) reload() {
+	if a.deps.Reload == nil {
+		return
+	}
+	a.deps.Scenarios, a.deps.ScenarioErrors = a.deps.Reload()
+	if n := len(a.deps.ScenarioErrors); n > 0 {
+		var b strings.Builder
+		for _, err := range a.deps.ScenarioErrors {
+			fmt.Fprintf(&b, "• %v\n", err)
+		}
+		dialog.ShowInformation(fmt.Sprintf("%d scenario file(s) have problems", n), b.String(), a.win)
+	}
+}
