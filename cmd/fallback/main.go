@@ -85,6 +85,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Audio:    scenario.Overlay(os.DirFS(userDir), assets.FS),
 		Template: scenarios.Template,
 	}
+	if rec, errs := practice.RecoverParts(dataDir); len(rec) > 0 || len(errs) > 0 {
+		for _, err := range errs {
+			log.Printf("recover recordings: %v", err)
+		}
+		if len(rec) > 0 {
+			deps.Notice = fmt.Sprintf("Fallback stopped in the middle of an answer last time. %d recording(s) were rescued and kept in %s.",
+				len(rec), filepath.Join(dataDir, "recordings"))
+			log.Printf("recovered %d interrupted recording(s)", len(rec))
+		}
+	}
 	deps.Reload = func() ([]scenario.Scenario, []error) {
 		scs, errs := scenario.LoadLibrary(scenarios.FS, os.DirFS(userDir), userDir, deps.Audio)
 		for _, err := range errs {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -397,5 +398,41 @@ func TestImportLine(t *testing.T) {
 				t.Error("a refused import changed the existing line")
 			}
 		})
+	}
+}
+
+func TestRecoverParts(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "recordings", "a1")
+	if err := os.MkdirAll(rec, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A recording interrupted after one synced second and a bit more.
+	p, err := pcm.CreatePart(filepath.Join(rec, "turn-2.wav"), rate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Write(buzz(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	// (no Close: the app "crashed" here)
+	if err := os.WriteFile(filepath.Join(rec, "turn-3.wav.part"), []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, errs := practice.RecoverParts(dir)
+	if len(got) != 1 || got[0].Path != filepath.Join(rec, "turn-2.wav") || math.Abs(got[0].Duration-1) > 1e-9 {
+		t.Errorf("recovered %+v, want turn-2.wav of 1 s", got)
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "turn-3.wav.part") {
+		t.Errorf("errors = %v, want one naming the damaged turn-3.wav.part", errs)
+	}
+	if _, err := os.Stat(filepath.Join(rec, "turn-3.wav.part")); err != nil {
+		t.Errorf("the damaged part file must be left in place: %v", err)
+	}
+	if c, err := pcm.ReadFile(filepath.Join(rec, "turn-2.wav")); err != nil || len(c.Samples) != rate {
+		t.Errorf("repaired file: %v, %d samples", err, len(c.Samples))
 	}
 }

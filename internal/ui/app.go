@@ -76,6 +76,9 @@ type Deps struct {
 	DataDir string
 	Version string
 	Bands   coach.Bands
+	// Notice, when set, is shown once at start (e.g. recordings recovered
+	// after a crash).
+	Notice string
 	// Shown, when set, is told the title of every screen shown (on the UI
 	// goroutine): for logs and for tests that wait for a screen.
 	Shown func(title string)
@@ -102,6 +105,9 @@ func New(w fyne.Window, deps Deps) *App {
 		}
 	})
 	a.ShowHome()
+	if deps.Notice != "" {
+		dialog.ShowInformation("Welcome back", deps.Notice, w)
+	}
 	return a
 }
 
