@@ -3,7 +3,6 @@ package scenario
 import (
 	"fmt"
 	"io/fs"
-	"sort"
 )
 
 // LoadLibrary loads what the app offers: the bundled scenarios (their audio
@@ -31,12 +30,7 @@ func LoadLibrary(bundled fs.FS, user fs.FS, userDir string, audio fs.FS) ([]Scen
 		}
 		out = append(out, s)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Difficulty != out[j].Difficulty {
-			return out[i].Difficulty < out[j].Difficulty
-		}
-		return out[i].Title < out[j].Title
-	})
+	sortScenarios(out)
 	return out, errs
 }
 

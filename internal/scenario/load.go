@@ -51,13 +51,19 @@ func load(scenarios fs.FS, audio fs.FS, dir string) ([]Scenario, []error) {
 		ids[s.ID] = label
 		out = append(out, s)
 	}
+	sortScenarios(out)
+	return out, errs
+}
+
+// sortScenarios orders scenarios as the app lists them: easiest first,
+// then by title.
+func sortScenarios(out []Scenario) {
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Difficulty != out[j].Difficulty {
 			return out[i].Difficulty < out[j].Difficulty
 		}
 		return out[i].Title < out[j].Title
 	})
-	return out, errs
 }
 
 func loadFile(fsys fs.FS, name, label string, audio fs.FS) (Scenario, error) {

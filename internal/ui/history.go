@@ -59,15 +59,10 @@ func (a *App) ShowHistory() {
 	openBtn.Importance = widget.HighImportance
 	list.Select(0)
 	a.show("History", container.NewBorder(header, container.NewHBox(openBtn), nil, nil, list), func(ev *fyne.KeyEvent) {
+		if listKey(ev, list, selected, len(items)) {
+			return
+		}
 		switch ev.Name {
-		case fyne.KeyDown:
-			if selected+1 < len(items) {
-				list.Select(selected + 1)
-			}
-		case fyne.KeyUp:
-			if selected > 0 {
-				list.Select(selected - 1)
-			}
 		case fyne.KeyReturn, fyne.KeyEnter:
 			open(selected)
 		case fyne.KeyEscape:
@@ -81,4 +76,19 @@ func (a *App) backHome(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape {
 		a.ShowHome()
 	}
+}
+
+// listKey moves a list's selection with Up and Down (the list itself only
+// does so when focused) and reports whether it used the key.
+func listKey(ev *fyne.KeyEvent, list *widget.List, selected, n int) bool {
+	switch {
+	case ev.Name == fyne.KeyDown && selected+1 < n:
+		list.Select(selected + 1)
+	case ev.Name == fyne.KeyUp && selected > 0:
+		list.Select(selected - 1)
+	case ev.Name == fyne.KeyDown || ev.Name == fyne.KeyUp:
+	default:
+		return false
+	}
+	return true
 }

@@ -96,15 +96,10 @@ func (a *App) ShowHome() {
 		showDetail(-1)
 	}
 	a.show("Scenarios", content, func(ev *fyne.KeyEvent) {
+		if listKey(ev, list, selected, len(scs)) {
+			return
+		}
 		switch ev.Name {
-		case fyne.KeyDown:
-			if selected+1 < len(scs) {
-				list.Select(selected + 1)
-			}
-		case fyne.KeyUp:
-			if selected > 0 {
-				list.Select(selected - 1)
-			}
 		case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
 			startSelected()
 		case fyne.KeyH:

@@ -25,15 +25,12 @@ import (
 	"fallback/internal/ui"
 )
 
-// texts collects every label, button and rich text on screen (overlays too).
+// texts collects every label, button, check and card title on screen
+// (overlays too), one per line.
 func texts(t *testing.T, c fyne.Canvas) string {
 	t.Helper()
 	var b strings.Builder
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil {
-			return
-		}
+	visit(t, c, func(o fyne.CanvasObject) {
 		switch w := o.(type) {
 		case *widget.Label:
 			b.WriteString(w.Text + "\n")
@@ -41,29 +38,10 @@ func texts(t *testing.T, c fyne.Canvas) string {
 			b.WriteString("[" + w.Text + "]\n")
 		case *widget.Check:
 			b.WriteString(w.Text + "\n")
-		case *widget.RichText:
-			b.WriteString(w.String() + "\n")
 		case *widget.Card:
 			b.WriteString(w.Title + "\n")
-			walk(w.Content)
-			return
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-			return
-		case fyne.Widget:
-			r := test.TempWidgetRenderer(t, w) // walks into lists, scrolls, splits…
-			for _, c := range r.Objects() {
-				walk(c)
-			}
-			return
 		}
-	}
-	walk(c.Content())
-	for _, o := range c.Overlays().List() {
-		walk(o)
-	}
+	})
 	return b.String()
 }
 
@@ -191,22 +169,11 @@ func TestSettingsRemembersDevices(t *testing.T) {
 	a, w := newUI(t, ui.Deps{Scenarios: scenarios(), Devices: &fakeDevices{}, DataDir: "/data/here"})
 	a.ShowSettings()
 	var sels []*widget.Select
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *widget.Select:
+	visit(t, w.Canvas(), func(o fyne.CanvasObject) {
+		if v, ok := o.(*widget.Select); ok {
 			sels = append(sels, v)
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.TempWidgetRenderer(t, v).Objects() {
-				walk(c)
-			}
 		}
-	}
-	walk(w.Canvas().Content())
+	})
 	if len(sels) != 2 {
 		t.Fatalf("found %d selects, want microphone and speaker", len(sels))
 	}
@@ -379,20 +346,17 @@ func TestMyLines(t *testing.T) {
 	}
 }
 
-// tapButton taps the first button with this text (overlays first).
-func tapButton(t *testing.T, c fyne.Canvas, text string) {
+// visit calls f on every object on the canvas, overlays first, walking
+// into containers and widgets' renderers.
+func visit(t *testing.T, c fyne.Canvas, f func(fyne.CanvasObject)) {
 	t.Helper()
-	var found *widget.Button
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil {
+		if o == nil {
 			return
 		}
+		f(o)
 		switch v := o.(type) {
-		case *widget.Button:
-			if v.Text == text {
-				found = v
-			}
 		case *fyne.Container:
 			for _, c := range v.Objects {
 				walk(c)
@@ -407,6 +371,17 @@ func tapButton(t *testing.T, c fyne.Canvas, text string) {
 		walk(o)
 	}
 	walk(c.Content())
+}
+
+// tapButton taps the first button with this text (overlays first).
+func tapButton(t *testing.T, c fyne.Canvas, text string) {
+	t.Helper()
+	var found *widget.Button
+	visit(t, c, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
+			found = b
+		}
+	})
 	if found == nil {
 		t.Fatalf("no button %q on screen", text)
 	}
