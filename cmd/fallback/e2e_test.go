@@ -372,3 +372,42 @@ func TestEndToEnd(t *testing.T) {
 		t.Logf("app log:\n%s", strings.Join(logs.all, "\n"))
 	}
 }
+
+func TestScenariosCheck(t *testing.T) {
+	bin := build(t)
+	broken := t.TempDir()
+	if err := os.WriteFile(filepath.Join(broken, "bad.toml"), []byte("id = \"bad\"\ntitle = \"\"\ndifficulty = 9\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		dir      string
+		wantCode int
+		want     []string
+	}{
+		{"the bundled library passes", filepath.Join("..", "..", "scenarios"), 0, []string{": ok"}},
+		{"a broken file is named with line and field", broken, 1, []string{"bad.toml:2", "title", "bad.toml:3", "difficulty", "problem"}},
+		{"a missing folder fails", filepath.Join(broken, "nope"), 1, []string{"nope"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(bin, "scenarios", "check", tt.dir)
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()} // no display needed
+			out, err := cmd.CombinedOutput()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d; output:\n%s", code, tt.wantCode, out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
