@@ -58,7 +58,7 @@ func (a *App) ShowHome() {
 		}
 		sc := scs[i]
 		detail.SetText(fmt.Sprintf("%s\n\n%s (%s, %s) — %s\n\n%s", sc.Title, sc.Persona.Name, sc.Persona.Role,
-			sc.Persona.Company, sc.Persona.Mood, sc.Brief))
+			sc.Persona.Company, sc.Persona.Mood, reflow(sc.Brief)))
 		start.Enable()
 	}
 	list.OnSelected = func(i widget.ListItemID) {

@@ -82,7 +82,7 @@ func (a *App) ShowMaterial() {
 					status = "missing: record or import it"
 				}
 			}
-			label := widget.NewLabel(fmt.Sprintf("Turn %d · %s — “%s”", ref.Turn+1, variantText(ref.Variant), ref.Line.Text))
+			label := widget.NewLabel(fmt.Sprintf("Turn %d · %s — “%s”", ref.Turn+1, variantText(ref.Variant), reflow(ref.Line.Text)))
 			label.Truncation = fyne.TextTruncateEllipsis
 			st := widget.NewLabel(status)
 			st.Importance = widget.LowImportance

@@ -12,6 +12,7 @@ import (
 	"fallback/internal/analysis"
 	"fallback/internal/coach"
 	"fallback/internal/pcm"
+	"fallback/internal/scenario"
 	"fallback/internal/store"
 )
 
@@ -76,9 +77,14 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 		if t.Variant != "" {
 			heading += " (" + t.Variant + " customer)"
 		}
-		line := widget.NewLabel("Customer: “" + t.LineText + "”")
+		line := widget.NewLabel(quote(t.LineText))
 		line.Wrapping = fyne.TextWrapWord
-		cards.Add(widget.NewCard(heading, "", container.NewVBox(line, grid, note, container.NewHBox(play))))
+		body := container.NewVBox(line, grid, note)
+		if st, ok := a.findTurn(att.ScenarioID, t.LineID); ok {
+			body.Add(methodPart(st))
+		}
+		body.Add(container.NewHBox(play))
+		cards.Add(widget.NewCard(heading, "", body))
 	}
 	if len(att.Turns) == 0 {
 		cards.Add(widget.NewLabel("This attempt has no answered turns."))
@@ -112,4 +118,43 @@ func (a *App) playAnswer(ctx context.Context, path string, clip pcm.Clip) {
 			fyne.Do(func() { a.showError("Cannot play the answer", err) })
 		}
 	}()
+}
+
+// findTurn looks a saved turn up in the scenario library (it may have been
+// edited or removed since: then ok is false).
+func (a *App) findTurn(scenarioID, turnID string) (scenario.Turn, bool) {
+	for _, sc := range a.deps.Scenarios {
+		if sc.ID != scenarioID {
+			continue
+		}
+		for _, t := range sc.Turns {
+			if t.ID == turnID {
+				return t, true
+			}
+		}
+	}
+	return scenario.Turn{}, false
+}
+
+// methodPart is the content side of a turn: the step of the method, the
+// rep's self-check and the model answer (folded, to try first unaided).
+func methodPart(t scenario.Turn) fyne.CanvasObject {
+	box := container.NewVBox()
+	if t.Step != "" {
+		l := widget.NewLabel("Method: " + scenario.Hint(t.Step))
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(l)
+	}
+	if len(t.Checks) > 0 {
+		box.Add(widget.NewLabelWithStyle("Self-check — did you…", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, c := range t.Checks {
+			box.Add(widget.NewCheck(c, nil))
+		}
+	}
+	if t.Model != "" {
+		model := widget.NewLabel(reflow(t.Model))
+		model.Wrapping = fyne.TextWrapWord
+		box.Add(widget.NewAccordion(widget.NewAccordionItem("Model answer", model)))
+	}
+	return box
 }

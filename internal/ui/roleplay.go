@@ -58,7 +58,7 @@ func (a *App) ShowRolePlay(sc scenario.Scenario) {
 
 	persona := widget.NewLabelWithStyle(fmt.Sprintf("%s — %s, %s · %s", sc.Persona.Name, sc.Persona.Role, sc.Persona.Company, sc.Persona.Mood),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	brief := widget.NewLabel(sc.Brief)
+	brief := widget.NewLabel(reflow(sc.Brief))
 	brief.Wrapping = fyne.TextWrapWord
 
 	turnLabel := widget.NewLabel("")
@@ -124,9 +124,9 @@ func (a *App) ShowRolePlay(sc scenario.Scenario) {
 		if run.Done() {
 			return
 		}
-		t, l, _ := run.NextLine()
+		t, _, _ := run.NextLine()
 		turnLabel.SetText(fmt.Sprintf("Turn %d of %d", run.Index()+1, len(sc.Turns)))
-		line.SetText("Customer: “" + l.Text + "”")
+		line.SetText("(the customer speaks when you press Space)")
 		step.SetText(stepHint(t))
 	}
 	setReady := func(msg string) {
@@ -151,7 +151,7 @@ func (a *App) ShowRolePlay(sc scenario.Scenario) {
 				switch p {
 				case practice.PhaseCustomer:
 					fyne.Do(func() {
-						line.SetText("Customer: “" + l.Text + "”")
+						line.SetText(quote(l.Text))
 						setStatus("Customer speaking…", theme.Color(theme.ColorNamePrimary))
 						meter.SetLevel(-120)
 						elapsed.SetText("0.0 s")

@@ -52,7 +52,8 @@ func scenarios() []scenario.Scenario {
 		return scenario.Scenario{ID: id, Title: title, Brief: brief, Difficulty: 2,
 			Persona: scenario.Persona{Name: "Frank", Company: "Dolan", Role: "Owner", Mood: "Furious"},
 			Turns: []scenario.Turn{
-				{ID: "t1", Line: scenario.Line{Text: "You're late!", Audio: "l1.wav"}, Step: scenario.StepFallBack},
+				{ID: "t1", Line: scenario.Line{Text: "You're late!", Audio: "l1.wav"}, Step: scenario.StepFallBack,
+					Checks: []string{"Asked: would that be a fair statement?"}, Model: "Frank, I know you must be upset."},
 				{ID: "t2", Line: scenario.Line{Text: "Well?", Audio: "l1.wav"}, Step: scenario.StepExplain},
 			}}
 	}
@@ -132,7 +133,7 @@ func TestHistoryReopensResults(t *testing.T) {
 		ID: "a1", ScenarioID: "late", ScenarioTitle: "Two days late",
 		StartedAt: time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC),
 		Turns: []store.Turn{
-			{Index: 0, LineText: "You're late!", Report: report(820 * time.Millisecond)},
+			{Index: 0, LineID: "t1", LineText: "You're late!", Report: report(820 * time.Millisecond)},
 			{Index: 1, LineText: "OK, what happened?", Variant: "softened", Report: report(100 * time.Millisecond)},
 		},
 	}}}
@@ -144,7 +145,8 @@ func TestHistoryReopensResults(t *testing.T) {
 	key(w.Canvas(), fyne.KeyReturn)
 	got := texts(t, w.Canvas())
 	for _, want := range []string{"Turn 1", "Turn 2 (softened customer)", "Pause before replying", "0.82 s", "0.10 s",
-		"1, longest 0.40 s", "-24.5 dBFS (first half -25.0, second half -24.0)", "Speaking time", "3.0 s", "came back instantly"} {
+		"1, longest 0.40 s", "-24.5 dBFS (first half -25.0, second half -24.0)", "Speaking time", "3.0 s", "came back instantly",
+		"Self-check", "Asked: would that be a fair statement?", "Method: Fall back"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("results lack %q:\n%s", want, got)
 		}
