@@ -3,10 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"fallback/internal/store"
 )
 
 // historyLimit is how many past attempts the list shows.
@@ -39,8 +42,7 @@ func (a *App) ShowHistory() {
 		func() fyne.CanvasObject { return widget.NewLabel("attempt") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			it := items[i]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s   %s   %d turns",
-				it.StartedAt.Local().Format("2006-01-02 15:04"), it.ScenarioTitle, it.TurnCount))
+			o.(*widget.Label).SetText(historyRow(it))
 		},
 	)
 	open := func(i int) {
@@ -91,4 +93,13 @@ func listKey(ev *fyne.KeyEvent, list *widget.List, selected, n int) bool {
 		return false
 	}
 	return true
+}
+
+// historyRow is one attempt in the history list.
+func historyRow(it store.AttemptSummary) string {
+	row := fmt.Sprintf("%s   %s   %d turns", it.StartedAt.Local().Format("2006-01-02 15:04"), it.ScenarioTitle, it.TurnCount)
+	if it.SpokenTurns > 0 && !math.IsNaN(it.MeanDBFS) {
+		row += fmt.Sprintf("   · pause before replying %.2f s, volume %.1f dBFS (means)", it.MeanLatency.Seconds(), it.MeanDBFS)
+	}
+	return row
 }

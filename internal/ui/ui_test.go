@@ -65,7 +65,8 @@ type fakeHistory struct{ atts []store.Attempt }
 func (h *fakeHistory) ListAttempts(_ context.Context, limit int) ([]store.AttemptSummary, error) {
 	var out []store.AttemptSummary
 	for _, a := range h.atts {
-		out = append(out, store.AttemptSummary{ID: a.ID, ScenarioID: a.ScenarioID, ScenarioTitle: a.ScenarioTitle, StartedAt: a.StartedAt, TurnCount: len(a.Turns)})
+		out = append(out, store.AttemptSummary{ID: a.ID, ScenarioID: a.ScenarioID, ScenarioTitle: a.ScenarioTitle, StartedAt: a.StartedAt,
+			TurnCount: len(a.Turns), SpokenTurns: len(a.Turns), MeanLatency: 460 * time.Millisecond, MeanDBFS: -24.5})
 	}
 	return out, nil
 }
@@ -139,7 +140,7 @@ func TestHistoryReopensResults(t *testing.T) {
 	}}}
 	_, w := newUI(t, ui.Deps{Scenarios: scenarios(), History: h})
 	key(w.Canvas(), fyne.KeyH)
-	if got := texts(t, w.Canvas()); !strings.Contains(got, "Two days late") || !strings.Contains(got, "2 turns") {
+	if got := texts(t, w.Canvas()); !strings.Contains(got, "Two days late") || !strings.Contains(got, "2 turns") || !strings.Contains(got, "pause before replying 0.46 s, volume -24.5 dBFS") {
 		t.Fatalf("history should list the attempt:\n%s", got)
 	}
 	key(w.Canvas(), fyne.KeyReturn)
