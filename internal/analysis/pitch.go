@@ -42,16 +42,51 @@ type decimated struct {
 	fac  int // input samples per output sample
 }
 
-// decimate low-passes x (to about target) with a windowed-sinc FIR (Blackman window, cutoff at
-// 0.45 of the output rate, 3 output periods on each side) and
-// keeps every fac-th sample.
+// decimate low-passes x (to about target) with a windowed-sinc FIR
+// (lowpassTaps) and keeps every fac-th sample.
 func decimate(x []float32, rate, target float64) decimated {
 	fac := max(1, int(rate/target))
 	if fac == 1 {
 		return decimated{y: x, rate: rate, fac: 1}
 	}
-	// The Blackman window spans 2*(3*fac)+1 points; its two end points
-	// are zero, so they are left out.
+	t32 := lowpassTaps(fac)
+	half := len(t32) / 2
+	n := len(x) / fac
+	y := make([]float32, n)
+	// Interior outputs four at a time (firQuad), the edges one by one with
+	// the samples outside x taken as zero.
+	j0 := (half + fac - 1) / fac // first output whose taps lie inside x
+	j := j0
+	for ; j+3 < n && (j+3)*fac+half < len(x); j += 4 {
+		firQuad(t32, x[j*fac-half:(j+3)*fac+half+1], fac, y[j:j+4])
+	}
+	for k := range n {
+		if k >= j0 && k < j {
+			continue
+		}
+		lo := k*fac - half
+		var acc float32
+		for i, t := range t32 {
+			if m := lo + i; m >= 0 && m < len(x) {
+				acc += t * x[m]
+			}
+		}
+		y[k] = acc
+	}
+	for k, v := range y {
+		if v != v {
+			y[k] = 0
+		}
+	}
+	return decimated{y: y, rate: rate / float64(fac), fac: fac}
+}
+
+// lowpassTaps returns the anti-aliasing filter for decimation by fac: a
+// windowed sinc with its cutoff at 0.45 of the output rate and a Blackman
+// window 3 output periods to each side, normalised to unit DC gain. The
+// window spans 2*(3*fac)+1 points; its two end points are zero, so they
+// are left out.
+func lowpassTaps(fac int) []float32 {
 	half := 3*fac - 1
 	taps := make([]float64, 2*half+1)
 	fc := 0.45 / float64(fac) // cycles per input sample
@@ -71,27 +106,7 @@ func decimate(x []float32, rate, target float64) decimated {
 	for i := range taps {
 		t32[i] = float32(taps[i] / sum)
 	}
-	n := len(x) / fac
-	y := make([]float32, n)
-	for j := 0; j < n; j++ {
-		c := j * fac
-		lo, hi := c-half, c+half+1
-		var acc float32
-		if lo >= 0 && hi <= len(x) {
-			acc = dot(t32, x[lo:hi])
-		} else {
-			for i, t := range t32 {
-				if k := lo + i; k >= 0 && k < len(x) {
-					acc += t * x[k]
-				}
-			}
-		}
-		if acc != acc {
-			acc = 0
-		}
-		y[j] = acc
-	}
-	return decimated{y: y, rate: rate / float64(fac), fac: fac}
+	return t32
 }
 
 // pitchFrame is the F0 estimate of one frame; f0 is 0 when unvoiced.
@@ -139,6 +154,47 @@ func nccfAt(y []float32, p []float64, t, w, l int) float64 {
 	return float64(xy) / math.Sqrt(den)
 }
 
+// nccfRange sets out[k] to nccfAt(y, p, t, w, l0+k) for every k, four lags
+// at a time (the four products share the loads of y[t:t+w]).
+func nccfRange(y []float32, p []float64, t, w, l0 int, out []float64) {
+	k := 0
+	for ; k+4 <= len(out); k += 4 {
+		l := l0 + k
+		var xy [4]float32
+		lagQuad(y[t:t+w], y[t+l:t+l+w+3], &xy)
+		e0 := p[t+w] - p[t]
+		for i := range 4 {
+			den := e0 * (p[t+l+i+w] - p[t+l+i])
+			out[k+i] = 0
+			if den > 0 {
+				out[k+i] = float64(xy[i]) / math.Sqrt(den)
+			}
+		}
+	}
+	for ; k < len(out); k++ {
+		out[k] = nccfAt(y, p, t, w, l0+k)
+	}
+}
+
+// lagQuad sets xy[i] to the dot product of a with b[i:i+len(a)], i = 0..3;
+// b holds len(a)+3 samples.
+func lagQuad(a, b []float32, xy *[4]float32) {
+	n := len(a)
+	b0 := b[0:n:n]
+	b1 := b[1 : 1+n]
+	b2 := b[2 : 2+n]
+	b3 := b[3 : 3+n]
+	var s0, s1, s2, s3 float32
+	for i := 0; i < n; i++ {
+		v := a[i]
+		s0 += v * b0[i]
+		s1 += v * b1[i]
+		s2 += v * b2[i]
+		s3 += v * b3[i]
+	}
+	xy[0], xy[1], xy[2], xy[3] = s0, s1, s2, s3
+}
+
 // track estimates F0 every pitchHopSec inside the segments (samples of the
 // original signal). The search runs on d decimated by two more (coarse
 // lags, a quarter of the work), the chosen lag is refined on d itself with
@@ -163,9 +219,7 @@ func track(d decimated, segs []segment) []pitchFrame {
 				out = append(out, f)
 				continue
 			}
-			for l := lmin - 1; l <= lmax+1; l++ {
-				cs[l] = nccfAt(c.y, pc, t, w, l)
-			}
+			nccfRange(c.y, pc, t, w, lmin-1, cs[lmin-1:lmax+2])
 			n := 0
 			for l := lmin; l <= lmax; l++ {
 				v := cs[l]
@@ -218,9 +272,7 @@ func track(d decimated, segs []segment) []pitchFrame {
 		if l0-r < 1 {
 			continue
 		}
-		for k := -r; k <= r; k++ {
-			v[k+r] = nccfAt(d.y, pd, t, wd, l0+k)
-		}
+		nccfRange(d.y, pd, t, wd, l0-r, v[:])
 		for k := 1; k < 2*r; k++ {
 			if v[k] > best {
 				best, bl = v[k], k
@@ -317,6 +369,26 @@ func (a *analyser) pitch(r *Report) {
 	if r.F0P5Hz > 0 {
 		r.F0RangeST = 12 * math.Log2(r.F0P95Hz/r.F0P5Hz)
 	}
+}
+
+// firQuad sets y[i] to the dot product of t with x[i*fac:], i = 0..3, for
+// x holding len(t)+3*fac samples: the four sums share each tap load and
+// run as independent chains.
+func firQuad(t, x []float32, fac int, y []float32) {
+	n := len(t)
+	x0 := x[0:n:n]
+	x1 := x[fac : fac+n]
+	x2 := x[2*fac : 2*fac+n]
+	x3 := x[3*fac : 3*fac+n]
+	var s0, s1, s2, s3 float32
+	for i := 0; i < n; i++ {
+		c := t[i]
+		s0 += c * x0[i]
+		s1 += c * x1[i]
+		s2 += c * x2[i]
+		s3 += c * x3[i]
+	}
+	y[0], y[1], y[2], y[3] = s0, s1, s2, s3
 }
 
 // dot is the dot product of a and b[:len(a)], four lanes at a time.
