@@ -66,7 +66,17 @@ const (
 
 // String names the phase for logs.
 func (p Phase) String() string {
-	return [...]string{"customer", "cue", "recording", "analysing"}[p]
+	switch p {
+	case PhaseCustomer:
+		return "customer"
+	case PhaseCue:
+		return "cue"
+	case PhaseRecording:
+		return "recording"
+	case PhaseAnalysing:
+		return "analysing"
+	}
+	return fmt.Sprintf("phase(%d)", int(p))
 }
 
 // Config is what a run needs.
