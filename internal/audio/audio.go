@@ -91,7 +91,7 @@ type System struct {
 func Init() (*System, error) {
 	paMu.Lock()
 	defer paMu.Unlock()
-	if err := portaudio.Initialize(); err != nil {
+	if err := quietly(portaudio.Initialize); err != nil {
 		return nil, fmt.Errorf("initialise audio: %w", err)
 	}
 	return &System{live: true}, nil
@@ -138,7 +138,7 @@ func (s *System) Refresh() error {
 	if err := portaudio.Terminate(); err != nil {
 		return fmt.Errorf("refresh audio devices: %w", err)
 	}
-	if err := portaudio.Initialize(); err != nil {
+	if err := quietly(portaudio.Initialize); err != nil {
 		s.live = false
 		return fmt.Errorf("refresh audio devices: %w", err)
 	}
