@@ -107,27 +107,24 @@ func readQuiet(fsys fs.FS, name string) string {
 func CheckAudio(s Scenario, data []byte, audio fs.FS) Problems {
 	idx := indexLines(string(data))
 	var ps Problems
-	for i := range s.Turns {
-		t := &s.Turns[i]
-		for _, v := range []Variant{VariantLine, VariantSoftened, VariantEscalated} {
-			l := t.Variant(v)
-			if l == nil || l.Audio == "" {
-				continue
-			}
-			field := fmt.Sprintf("turn[%d]", i+1)
-			if v != VariantLine {
-				field += "." + string(v)
-			}
-			field += ".audio"
-			fi, err := fs.Stat(audio, l.Audio)
-			switch {
-			case errors.Is(err, fs.ErrNotExist):
-				ps = append(ps, Problem{File: s.Source, Line: idx.find(field), Field: field, Msg: fmt.Sprintf("missing audio %q", l.Audio)})
-			case err != nil:
-				ps = append(ps, Problem{File: s.Source, Line: idx.find(field), Field: field, Msg: fmt.Sprintf("audio %q: %v", l.Audio, err)})
-			case !fi.Mode().IsRegular():
-				ps = append(ps, Problem{File: s.Source, Line: idx.find(field), Field: field, Msg: fmt.Sprintf("audio %q is not a file", l.Audio)})
-			}
+	for _, r := range s.LineRefs() {
+		l := r.Line
+		if l.Audio == "" {
+			continue
+		}
+		field := fmt.Sprintf("turn[%d]", r.Turn+1)
+		if r.Variant != VariantLine {
+			field += "." + string(r.Variant)
+		}
+		field += ".audio"
+		fi, err := fs.Stat(audio, l.Audio)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			ps = append(ps, Problem{File: s.Source, Line: idx.find(field), Field: field, Msg: fmt.Sprintf("missing audio %q", l.Audio)})
+		case err != nil:
+			ps = append(ps, Problem{File: s.Source, Line: idx.find(field), Field: field, Msg: fmt.Sprintf("audio %q: %v", l.Audio, err)})
+		case !fi.Mode().IsRegular():
+			ps = append(ps, Problem{File: s.Source, Line: idx.find(field), Field: field, Msg: fmt.Sprintf("audio %q is not a file", l.Audio)})
 		}
 	}
 	return ps

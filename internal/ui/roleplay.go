@@ -64,13 +64,7 @@ func (a *App) ShowRolePlay(sc scenario.Scenario) {
 	turnLabel := widget.NewLabel("")
 	line := widget.NewLabel("")
 	line.Wrapping = fyne.TextWrapWord
-	showLine := widget.NewCheck("Show the customer's words", func(on bool) {
-		if on {
-			line.Show()
-		} else {
-			line.Hide()
-		}
-	})
+	showLine := widget.NewCheck("Show the customer's words", showsIf(line))
 	showLine.SetChecked(true)
 
 	status := canvas.NewText("Press Space to begin", theme.Color(theme.ColorNameForeground))
@@ -83,13 +77,7 @@ func (a *App) ShowRolePlay(sc scenario.Scenario) {
 
 	step := widget.NewLabel("")
 	step.Wrapping = fyne.TextWrapWord
-	showStep := widget.NewCheck("Show the method step (untick for a harder run)", func(on bool) {
-		if on {
-			step.Show()
-		} else {
-			step.Hide()
-		}
-	})
+	showStep := widget.NewCheck("Show the method step (untick for a harder run)", showsIf(step))
 	showStep.SetChecked(true)
 
 	meter := NewLevelMeter()
@@ -235,4 +223,16 @@ func (a *App) ShowRolePlay(sc scenario.Scenario) {
 		}
 	})
 	setReady("Press Space to begin")
+}
+
+// showsIf is a check's callback that shows o while the check is ticked
+// (hideable help: the customer's words, the method step).
+func showsIf(o fyne.CanvasObject) func(bool) {
+	return func(on bool) {
+		if on {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
 }
