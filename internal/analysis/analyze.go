@@ -109,6 +109,9 @@ type analyser struct {
 	dec    decimated    // low-passed, decimated signal for pitch and syllables
 	d16    *decimated   // x decimated to about detectRate, made once by wide
 	frames []pitchFrame // pitch track over active
+
+	ring    int     // samples of z an offset may ring on after x ended (0: z is x)
+	ringAmp float32 // |x| that counts as sound when trimming that ring
 }
 
 func newAnalyser(c pcm.Clip, cue time.Duration, minPause time.Duration) *analyser {
@@ -153,6 +156,11 @@ func (a *analyser) run() Report {
 			a.blocks()
 			break
 		}
+	}
+	if a.removeDC() {
+		a.z = a.x
+		a.be = nil
+		a.blocks()
 	}
 	a.xbe, a.xblk = a.be, a.blk
 	if a.whiten() {
@@ -215,6 +223,57 @@ func (a *analyser) sanitize() {
 			return
 		}
 	}
+}
+
+// maxDC is the largest DC offset left in place: 1e-4 (-80 dBFS, about three
+// steps of a 16-bit converter) is inaudible and far under any room's noise.
+// A larger offset — a cheap converter, a badly biased microphone — would
+// count as "sound" in every silence and as level in every speech sample,
+// though it is no sound at all.
+const maxDC = 1e-4
+
+// removeDC subtracts a DC offset above maxDC (on a copy: the caller's
+// samples are not changed) and reports whether it changed x. The offset is
+// the clip's median, not its mean: in a recording with digital silence the
+// median is exactly 0 and nothing changes, while the mean of the speech
+// alone is a small random number that would turn exact zeros into a
+// constant. The median is taken from a 16-bit histogram of a subsample
+// (256 KiB, no copy). A constant is removed exactly, so silences stay flat and
+// pauses keep their length; a high-pass filter would smear its own tail
+// into them.
+func (a *analyser) removeDC() bool {
+	if len(a.x) == 0 {
+		return false
+	}
+	// Every stride-th sample: 2^17 of them estimate a median to well under
+	// one 16-bit step, whatever the clip's length.
+	stride := max(1, len(a.x)>>17)
+	var hist [1 << 16]int32
+	var count int64
+	for i := 0; i < len(a.x); i += stride {
+		q := int(a.x[i]*32768 + 32768.5) // round half up; clamped below
+		hist[min(max(q, 0), 1<<16-1)]++
+		count++
+	}
+	half, n := (count+1)/2, int64(0)
+	median := 0.0
+	for i, c := range hist {
+		n += int64(c)
+		if n >= half {
+			median = float64(i-32768) / 32768
+			break
+		}
+	}
+	if math.Abs(median) <= maxDC {
+		return false
+	}
+	y := make([]float32, len(a.x))
+	m := float32(median)
+	for i, v := range a.x {
+		y[i] = v - m
+	}
+	a.x = y
+	return true
 }
 
 // frameMS returns the mean square of the 10 ms frames centred on each block.
@@ -344,7 +403,7 @@ func (a *analyser) detect() {
 			prevEnd = segs[len(segs)-1].end / a.zfac
 		}
 		on = a.extendOn(on, prevEnd, wLo, needLo)
-		off = a.extendOff(off, len(a.z), wLo, needLo)
+		off = a.trimRing(on, a.extendOff(off, len(a.z), wLo, needLo))
 		on, off = on*a.zfac, min(len(a.x), off*a.zfac)
 		if len(segs) > 0 && on < segs[len(segs)-1].end {
 			segs[len(segs)-1].end = max(segs[len(segs)-1].end, off)

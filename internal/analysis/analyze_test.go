@@ -256,3 +256,63 @@ func TestQuantile(t *testing.T) {
 		}
 	}
 }
+
+// TestRealWorldFloors: real recordings never have digital silence. A DC
+// offset (a badly biased converter) or a noise floor as low as dither must
+// not cost a pause, move an edge or change the level.
+func TestRealWorldFloors(t *testing.T) {
+	g := &synth{rate: 16000}
+	g.silence(0.5).voiced(1, 120, 5, -20).silence(0.30).voiced(1, 120, 5, -20).
+		silence(0.15).voiced(0.8, 120, 4, -20).silence(0.6).voiced(1, 120, 5, -26).silence(0.5)
+	clean, err := Analyze(g.clip(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc := func(c pcm.Clip, off float32) pcm.Clip {
+		out := slices.Clone(c.Samples)
+		for i := range out {
+			out[i] += off
+		}
+		return pcm.Clip{Rate: c.Rate, Samples: out}
+	}
+	tests := []struct {
+		name string
+		clip pcm.Clip
+	}{
+		{"DC offset +0.02", dc(g.clip(), 0.02)},
+		{"DC offset -0.005", dc(g.clip(), -0.005)},
+		{"noise at -90 dBFS (dither)", addNoise(g.clip(), -90, 3)},
+		{"noise at -70 dBFS", addNoise(g.clip(), -70, 4)},
+		{"DC and noise", dc(addNoise(g.clip(), -80, 5), 0.01)},
+	}
+	// A DC step at the first sample must not read as a click that starts
+	// the answer (it would, 0.15 s before speech: within a pause of it).
+	short := &synth{rate: 16000}
+	short.silence(0.15).voiced(1, 120, 5, -20).silence(0.5)
+	r, err := Analyze(addNoise(dc(short.clip(), 0.02), -90, 6), Options{})
+	if err != nil || r.NoSpeech || math.Abs(sec(r.Onset)-0.15) > 0.005 {
+		t.Errorf("DC with a 0.15 s lead-in: onset %.4f s (err %v), want 0.15 s", sec(r.Onset), err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Analyze(tt.clip, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Pauses) != 2 {
+				t.Fatalf("pauses %v, want 2 (the 0.30 s silence counts, the 0.15 s gap does not)", r.Pauses)
+			}
+			for i, p := range r.Pauses {
+				if d := math.Abs(sec(p.Len()) - sec(clean.Pauses[i].Len())); d > 0.005 {
+					t.Errorf("pause %d lasts %.4f s, %.4f s on the clean clip", i, sec(p.Len()), sec(clean.Pauses[i].Len()))
+				}
+			}
+			if d := math.Abs(sec(r.Onset) - sec(clean.Onset)); d > 0.005 {
+				t.Errorf("onset %.4f s, clean %.4f s", sec(r.Onset), sec(clean.Onset))
+			}
+			if d := math.Abs(r.MeanDBFS - clean.MeanDBFS); d > 0.1 {
+				t.Errorf("mean %.2f dBFS, clean %.2f dBFS", r.MeanDBFS, clean.MeanDBFS)
+			}
+		})
+	}
+}

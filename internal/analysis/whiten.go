@@ -88,7 +88,34 @@ func (a *analyser) whiten() bool {
 			c[9]*h[3] + c[10]*h[2] + c[11]*h[1] + c[12]*h[0]
 	}
 	a.z, a.zrate, a.zfac = z, d.rate, d.fac
+	// The whitening filter is causal FIR of order lpcOrder: the last speech
+	// sample rings on in z for lpcOrder samples after it ended in x. Offsets
+	// found in z are pulled back over that ring (see trimRing); a sample of
+	// x more than tailSigma noise deviations out still counts as sound.
+	a.ring, a.ringAmp = lpcOrder, float32(tailSigma*math.Sqrt(q))
 	return true
+}
+
+// tailSigma: |x| above 4 standard deviations of the noise is sound; Gaussian
+// noise gets there once in 16 000 samples (dither, bounded at ±2 LSB, never).
+const tailSigma = 4
+
+// trimRing moves an offset found in the whitened signal back over the
+// filter's ring to just after the last sample of the band-limited input
+// that stands out of the noise (never before on+1), so a pause is not
+// shortened by the filter itself.
+func (a *analyser) trimRing(on, off int) int {
+	if a.ring == 0 {
+		return off
+	}
+	y := a.wide().y
+	lo := max(on+1, off-a.ring)
+	for j := off - 1; j >= lo; j-- {
+		if v := y[j]; v > a.ringAmp || v < -a.ringAmp {
+			return j + 1
+		}
+	}
+	return lo
 }
 
 // levinson solves the normal equations for the prediction-error filter
