@@ -178,22 +178,7 @@ func nccfRange(y []float32, p []float64, t, w, l0 int, out []float64) {
 
 // lagQuad sets xy[i] to the dot product of a with b[i:i+len(a)], i = 0..3;
 // b holds len(a)+3 samples.
-func lagQuad(a, b []float32, xy *[4]float32) {
-	n := len(a)
-	b0 := b[0:n:n]
-	b1 := b[1 : 1+n]
-	b2 := b[2 : 2+n]
-	b3 := b[3 : 3+n]
-	var s0, s1, s2, s3 float32
-	for i := 0; i < n; i++ {
-		v := a[i]
-		s0 += v * b0[i]
-		s1 += v * b1[i]
-		s2 += v * b2[i]
-		s3 += v * b3[i]
-	}
-	xy[0], xy[1], xy[2], xy[3] = s0, s1, s2, s3
-}
+func lagQuad(a, b []float32, xy *[4]float32) { firQuad(a, b, 1, xy[:]) }
 
 // track estimates F0 every pitchHopSec inside the segments (samples of the
 // original signal). The search runs on d decimated by two more (coarse
