@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"fallback/internal/audio"
 	"fallback/internal/pcm"
@@ -14,6 +15,31 @@ import (
 // band the analyser uses (pitch, syllable nuclei) at a third of 48 kHz's
 // disk cost. PortAudio's host layer converts when a device runs otherwise.
 const recordRate = 16000
+
+// Latencies asked of PortAudio. PortAudio's default "high" latencies are
+// meant for playback of music; through PulseAudio's ALSA plugin they held
+// the cue tone back by over a second and the live meter by as much.
+const (
+	// inputLatency sizes the blocking-read buffer: room for a file sync
+	// in the recording goroutine (tens of ms) with no overflow, and still a
+	// meter that follows the voice.
+	inputLatency = 200 * time.Millisecond
+	// outputLatency keeps the cue tone close to the end of the customer's
+	// line (the turn-taking gap people expect is ~0.2 s).
+	outputLatency = 100 * time.Millisecond
+)
+
+func newInput(sys *audio.System, name string) *audio.Input {
+	in := sys.Input(name, recordRate)
+	in.Latency = inputLatency
+	return in
+}
+
+func newOutput(sys *audio.System, name string) *audio.Output {
+	out := sys.Output(name)
+	out.Latency = outputLatency
+	return out
+}
 
 // translate maps audio's device errors to the practice errors the UI knows,
 // keeping the original (which names the device) in the chain.

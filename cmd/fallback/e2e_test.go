@@ -328,6 +328,31 @@ func TestEndToEnd(t *testing.T) {
 	time.Sleep(700 * time.Millisecond)
 	screenshot(t, env, win, "05-history.png")
 
+	// Settings: the microphone test shows the answer's level live.
+	key("Escape")
+	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
+	key("s")
+	logs.waitFor(t, regexp.MustCompile(`ui: screen Settings`), 10*time.Second)
+	key("t")
+	play := exec.Command("paplay", "--device=rep", answerPath)
+	play.Env = append(os.Environ(), env...)
+	if err := play.Start(); err != nil {
+		t.Fatalf("paplay: %v", err)
+	}
+	time.Sleep(2500 * time.Millisecond) // mid-answer, past the streams' start-up
+	screenshot(t, env, win, "07-settings-mic-test.png")
+	if err := play.Wait(); err != nil {
+		t.Fatalf("paplay: %v", err)
+	}
+	key("t")
+	m := logs.waitFor(t, regexp.MustCompile(`microphone test ended, peak (-?[0-9.]+) dBFS`), 10*time.Second)
+	var peak float64
+	fmt.Sscan(m[1], &peak)
+	t.Logf("microphone test: peak %.1f dBFS (answer mean %.1f dBFS)", peak, want.MeanDBFS)
+	if peak < want.MeanDBFS-3 || peak > want.MeanDBFS+20 {
+		t.Errorf("microphone test peak %.1f dBFS, want near the answer's level (mean %.1f dBFS)", peak, want.MeanDBFS)
+	}
+
 	db, err := store.Open(filepath.Join(data, "fallback.db"))
 	if err != nil {
 		t.Fatalf("open the app's database: %v", err)

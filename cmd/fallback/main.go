@@ -123,13 +123,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		dev := devices{sys: sys}
 		deps.Devices = dev
 		prefs := a.Preferences()
-		deps.Player = speaker{out: func() *audio.Output { return sys.Output(prefs.String(ui.PrefOutputDevice)) }}
+		out := func() *audio.Output { return newOutput(sys, prefs.String(ui.PrefOutputDevice)) }
+		deps.Player = speaker{out: out}
 		deps.Recorder = func() (practice.Recorder, error) {
 			name := prefs.String(ui.PrefInputDevice)
 			if err := dev.check(true, name); err != nil {
 				return nil, err
 			}
-			return microphone{in: sys.Input(name, recordRate)}, nil
+			return microphone{in: newInput(sys, name)}, nil
 		}
 		deps.NewRun = func(sc scenario.Scenario) (*practice.Run, error) {
 			if err := dev.check(true, prefs.String(ui.PrefInputDevice)); err != nil {
@@ -145,8 +146,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return practice.New(practice.Config{
 				Scenario: sc,
 				Audio:    deps.Audio,
-				Recorder: microphone{in: sys.Input(prefs.String(ui.PrefInputDevice), recordRate)},
-				Player:   speaker{out: func() *audio.Output { return sys.Output(prefs.String(ui.PrefOutputDevice)) }},
+				Recorder: microphone{in: newInput(sys, prefs.String(ui.PrefInputDevice))},
+				Player:   speaker{out: out},
 				Store:    st,
 				DataDir:  dataDir,
 				Logf:     log.Printf,

@@ -142,3 +142,34 @@ func ImportLine(src, path string) (pcm.Clip, error) {
 	}
 	return clip, nil
 }
+
+// Monitor shows the microphone's level without recording anything: it
+// feeds rec's chunks to a live analyser and publishes the stats on levels
+// (newest wins, never blocking) until ctx is done. It returns the loudest
+// chunk level seen, in dBFS (analysis.MinDBFS for silence). For the
+// Settings test meter.
+func Monitor(ctx context.Context, rec Recorder, levels chan analysis.LiveStats) (float64, error) {
+	live := analysis.NewLive(rec.SampleRate())
+	peak := analysis.MinDBFS
+	err := rec.Record(ctx, func(chunk []float32) error {
+		st := live.Push(chunk)
+		peak = max(peak, st.LevelDBFS)
+		select {
+		case <-levels:
+		default:
+		}
+		select {
+		case levels <- st:
+		default:
+		}
+		return nil
+	})
+	if err != nil {
+		return peak, fmt.Errorf("test microphone: %w", err)
+	}
+	return peak, nil
+}
+
+// TestTone is a one-second 440 Hz tone at -18 dBFS with 20 ms ramps, for
+// checking the speaker.
+func TestTone() pcm.Clip { return tone(440, time.Second, -18, 20*time.Millisecond) }

@@ -363,12 +363,15 @@ func (r *Run) Finish(ctx context.Context) (store.Attempt, error) {
 
 // CueTone is the short tone that tells the rep to answer: 880 Hz for
 // 150 ms at -12 dBFS with 10 ms raised-cosine ramps (no clicks).
-func CueTone() pcm.Clip {
+func CueTone() pcm.Clip { return tone(880, 150*time.Millisecond, -12, 10*time.Millisecond) }
+
+// tone is a sine at 16 kHz with raised-cosine ramps at both ends.
+func tone(hz float64, d time.Duration, dbfs float64, rampD time.Duration) pcm.Clip {
 	const rate = 16000
-	n := rate * 150 / 1000
-	ramp := rate * 10 / 1000
+	n := int(d.Seconds() * rate)
+	ramp := int(rampD.Seconds() * rate)
 	s := make([]float32, n)
-	amp := math.Pow(10, -12.0/20)
+	amp := math.Pow(10, dbfs/20)
 	for i := range s {
 		g := 1.0
 		if i < ramp {
@@ -376,7 +379,7 @@ func CueTone() pcm.Clip {
 		} else if i >= n-ramp {
 			g = 0.5 - 0.5*math.Cos(math.Pi*float64(n-1-i)/float64(ramp))
 		}
-		s[i] = float32(amp * g * math.Sin(2*math.Pi*880*float64(i)/rate))
+		s[i] = float32(amp * g * math.Sin(2*math.Pi*hz*float64(i)/rate))
 	}
 	return pcm.Clip{Rate: rate, Samples: s}
 }

@@ -13,6 +13,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"fallback/internal/analysis"
 	"fallback/internal/coach"
 	"fallback/internal/pcm"
 	"fallback/internal/practice"
@@ -434,5 +435,44 @@ func TestRecoverParts(t *testing.T) {
 	}
 	if c, err := pcm.ReadFile(filepath.Join(rec, "turn-2.wav")); err != nil || len(c.Samples) != rate {
 		t.Errorf("repaired file: %v, %d samples", err, len(c.Samples))
+	}
+}
+
+func TestMonitorAndTestTone(t *testing.T) {
+	cued := make(chan struct{}, 1)
+	cued <- struct{}{}
+	mic := &fakeMic{answers: [][]float32{buzz(time.Hour / 60)}, cued: cued}
+	levels := make(chan analysis.LiveStats, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	var peak float64
+	go func() {
+		var err error
+		peak, err = practice.Monitor(ctx, mic, levels)
+		errc <- err
+	}()
+	var loud bool
+	for i := 0; i < 1000 && !loud; i++ {
+		st := <-levels
+		loud = st.LevelDBFS > -40
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatalf("Monitor: %v", err)
+	}
+	if !loud {
+		t.Error("the monitor never showed the buzz (about -20 dBFS) above -40 dBFS")
+	}
+	if peak < -30 || peak > -10 {
+		t.Errorf("peak %.1f dBFS, want the buzz's chunk peak level (about -20 dBFS)", peak)
+	}
+
+	tone := practice.TestTone()
+	var top float64
+	for _, v := range tone.Samples {
+		top = math.Max(top, math.Abs(float64(v)))
+	}
+	if tone.Duration() != time.Second || math.Abs(20*math.Log10(top)+18) > 0.1 {
+		t.Errorf("test tone: %v at peak %.1f dBFS, want 1 s at -18 dBFS", tone.Duration(), 20*math.Log10(top))
 	}
 }

@@ -89,8 +89,9 @@ type App struct {
 	win  fyne.Window
 	deps Deps
 
-	onKey  func(*fyne.KeyEvent) // the current screen's key handler (UI goroutine only)
-	cancel context.CancelFunc   // stops the current screen's goroutines
+	onKey     func(*fyne.KeyEvent) // the current screen's key handler (UI goroutine only)
+	cancel    context.CancelFunc   // stops the current screen's goroutines
+	screenCtx context.Context      // the current screen's context (UI goroutine only)
 }
 
 // New builds the UI into w and shows the scenario list.
@@ -117,7 +118,7 @@ func (a *App) show(title string, content fyne.CanvasObject, onKey func(*fyne.Key
 		a.cancel()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a.cancel = cancel
+	a.cancel, a.screenCtx = cancel, ctx
 	a.onKey = onKey
 	a.win.SetTitle("Fallback — " + title)
 	a.win.SetContent(content)

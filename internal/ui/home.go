@@ -85,7 +85,9 @@ func (a *App) ShowHome() {
 		problems = l
 	}
 
-	right := container.NewBorder(nil, container.NewVBox(problems, start), nil, nil, container.NewVScroll(detail))
+	keys := widget.NewLabel("↑/↓ choose · Enter start · H history · L my lines · S settings")
+	keys.Importance = widget.LowImportance
+	right := container.NewBorder(nil, container.NewVBox(problems, start, keys), nil, nil, container.NewVScroll(detail))
 	split := container.NewHSplit(list, right)
 	split.Offset = 0.45
 	content := container.NewBorder(container.NewVBox(a.nav("Scenarios"), title), nil, nil, nil, split)
@@ -104,6 +106,10 @@ func (a *App) ShowHome() {
 			startSelected()
 		case fyne.KeyH:
 			a.ShowHistory()
+		case fyne.KeyL:
+			a.ShowMaterial()
+		case fyne.KeyS:
+			a.ShowSettings()
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,7 +213,7 @@ func meterLoop(ctx context.Context, levels <-chan analysis.LiveStats, m *LevelMe
 	start := time.Now()
 	tick := time.NewTicker(levelRate)
 	defer tick.Stop()
-	var last analysis.LiveStats
+	last := analysis.LiveStats{LevelDBFS: math.Inf(-1)} // nothing heard yet
 	for {
 		select {
 		case <-ctx.Done():

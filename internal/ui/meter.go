@@ -3,6 +3,7 @@ package ui
 import (
 	"image/color"
 	"math"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -20,31 +21,38 @@ const (
 // LevelMeter is a horizontal bar showing the input level in dBFS.
 type LevelMeter struct {
 	widget.BaseWidget
-	level float64 // dBFS; only set on the UI goroutine
+	// level holds the dBFS value's bits: atomic, so the renderer and a
+	// test may read it while the meter loop sets it.
+	level atomic.Uint64
 }
 
 // NewLevelMeter returns an empty meter.
 func NewLevelMeter() *LevelMeter {
-	m := &LevelMeter{level: math.Inf(-1)}
+	m := &LevelMeter{}
+	m.level.Store(math.Float64bits(math.Inf(-1)))
 	m.ExtendBaseWidget(m)
 	return m
 }
 
 // SetLevel shows a new level (dBFS; -Inf or NaN = silence).
 func (m *LevelMeter) SetLevel(dbfs float64) {
-	m.level = dbfs
+	m.level.Store(math.Float64bits(dbfs))
 	m.Refresh()
 }
 
+// Level is the level shown, in dBFS.
+func (m *LevelMeter) Level() float64 { return math.Float64frombits(m.level.Load()) }
+
 // Fraction is how full the bar is, 0..1.
 func (m *LevelMeter) Fraction() float32 {
-	if math.IsNaN(m.level) || m.level <= meterFloorDBFS {
+	l := m.Level()
+	if math.IsNaN(l) || l <= meterFloorDBFS {
 		return 0
 	}
-	if m.level >= 0 {
+	if l >= 0 {
 		return 1
 	}
-	return float32(1 - m.level/meterFloorDBFS)
+	return float32(1 - l/meterFloorDBFS)
 }
 
 // CreateRenderer implements fyne.Widget.
@@ -71,7 +79,7 @@ func (r *meterRenderer) MinSize() fyne.Size { return fyne.NewSize(120, 18) }
 func (r *meterRenderer) Refresh() {
 	r.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
 	var c color.Color = theme.Color(theme.ColorNameSuccess)
-	if r.m.level > meterHotDBFS {
+	if r.m.Level() > meterHotDBFS {
 		c = theme.Color(theme.ColorNameWarning)
 	}
 	r.bar.FillColor = c

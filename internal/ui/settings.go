@@ -1,9 +1,16 @@
 package ui
 
 import (
+	"context"
+	"log"
+	"math"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"fallback/internal/analysis"
+	"fallback/internal/practice"
 )
 
 // systemDefault is how the device lists show "whatever the system uses".
@@ -49,13 +56,19 @@ func (a *App) ShowSettings() {
 		return sel
 	}
 
+	var micBtn, toneBtn *widget.Button
 	if a.deps.Devices == nil {
 		status.SetText("Audio is unavailable.\n\n" + Friendly(a.deps.AudioErr))
 	} else {
 		in := mkSelect(PrefInputDevice, a.deps.Devices.Inputs)
 		out := mkSelect(PrefOutputDevice, a.deps.Devices.Outputs)
 		form.Append("Microphone", in)
+		var micRow, toneRow fyne.CanvasObject
+		micRow, micBtn = a.micTest()
+		toneRow, toneBtn = a.toneTest()
+		form.Append("", micRow)
 		form.Append("Speaker", out)
+		form.Append("", toneRow)
 		refresh := widget.NewButton("Refresh devices", func() {
 			if err := a.deps.Devices.Refresh(); err != nil {
 				a.showError("Cannot refresh the device list", err)
@@ -72,5 +85,81 @@ func (a *App) ShowSettings() {
 		form.Append("Version", widget.NewLabel("Fallback "+a.deps.Version))
 	}
 
-	a.show("Settings", container.NewBorder(header, nil, nil, nil, container.NewVScroll(container.NewVBox(form, status))), a.backHome)
+	keys := widget.NewLabel("T test microphone · P test tone · Esc back")
+	keys.Importance = widget.LowImportance
+	a.show("Settings", container.NewBorder(header, keys, nil, nil, container.NewVScroll(container.NewVBox(form, status))), func(ev *fyne.KeyEvent) {
+		switch {
+		case ev.Name == fyne.KeyT && micBtn != nil && !micBtn.Disabled():
+			micBtn.OnTapped()
+		case ev.Name == fyne.KeyP && toneBtn != nil && !toneBtn.Disabled():
+			toneBtn.OnTapped()
+		default:
+			a.backHome(ev)
+		}
+	})
+}
+
+// micTest is a button and a level meter: while on, the chosen microphone's
+// level shows live (nothing is recorded).
+func (a *App) micTest() (fyne.CanvasObject, *widget.Button) {
+	meter := NewLevelMeter()
+	var stop context.CancelFunc
+	var btn *widget.Button
+	btn = widget.NewButton("Test microphone", func() {
+		if stop != nil {
+			stop()
+			return
+		}
+		if a.deps.Recorder == nil {
+			a.showError("Cannot test the microphone", practice.ErrNoMicrophone)
+			return
+		}
+		mic, err := a.deps.Recorder()
+		if err != nil {
+			a.showError("Cannot test the microphone", err)
+			return
+		}
+		ctx, cancel := context.WithCancel(a.screenCtx)
+		stop = cancel
+		btn.SetText("Stop test")
+		levels := make(chan analysis.LiveStats, 1)
+		go meterLoop(ctx, levels, meter, nil)
+		go func() {
+			peak, err := practice.Monitor(ctx, mic, levels)
+			cancel()
+			log.Printf("ui: microphone test ended, peak %.1f dBFS", peak)
+			fyne.Do(func() {
+				stop = nil
+				btn.SetText("Test microphone")
+				meter.SetLevel(math.Inf(-1))
+				if err != nil && a.screenCtx.Err() == nil {
+					a.showError("The microphone test stopped", err)
+				}
+			})
+		}()
+	})
+	if a.deps.Recorder == nil {
+		btn.Disable()
+	}
+	return container.NewBorder(nil, nil, btn, nil, meter), btn
+}
+
+// toneTest plays a one-second tone on the chosen speaker.
+func (a *App) toneTest() (fyne.CanvasObject, *widget.Button) {
+	btn := widget.NewButton("Play test tone", func() {
+		if a.deps.Player == nil {
+			a.showError("Cannot play the test tone", practice.ErrNoSpeaker)
+			return
+		}
+		ctx := a.screenCtx
+		go func() {
+			if err := a.deps.Player.Play(ctx, practice.TestTone()); err != nil && ctx.Err() == nil {
+				fyne.Do(func() { a.showError("Cannot play the test tone", err) })
+			}
+		}()
+	})
+	if a.deps.Player == nil {
+		btn.Disable()
+	}
+	return container.NewHBox(btn), btn
 }
