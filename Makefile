@@ -31,7 +31,7 @@ lint:
 	$(GO) vet -tags e2e ./cmd/fallback
 
 unit:
-	$(GO) test $(RACE) ./...
+	$(GO) test -count=1 $(RACE) ./...
 
 e2e:
 	$(GO) test -tags e2e -count=1 -v -timeout 15m ./cmd/fallback
