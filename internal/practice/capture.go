@@ -67,14 +67,7 @@ func startCapture(ctx context.Context, rec Recorder, path string, o captureOpts)
 			}
 			st := live.Push(chunk)
 			if o.levels != nil {
-				select { // drop the stale value so the newest wins
-				case <-o.levels:
-				default:
-				}
-				select {
-				case o.levels <- st:
-				default:
-				}
+				publish(o.levels, st)
 			}
 			if gate.push(st, float64(len(chunk))/float64(rate)) || (limit > 0 && len(c.samples) >= limit) {
 				return errAutoStop
@@ -83,6 +76,20 @@ func startCapture(ctx context.Context, rec Recorder, path string, o captureOpts)
 		})
 	}()
 	return c, nil
+}
+
+// publish puts st on a capacity-1 channel without ever blocking the
+// recorder: a stale value the reader has not taken is dropped so the newest
+// wins.
+func publish(levels chan analysis.LiveStats, st analysis.LiveStats) {
+	select {
+	case <-levels:
+	default:
+	}
+	select {
+	case levels <- st:
+	default:
+	}
 }
 
 // position is how much has been recorded so far.
@@ -154,14 +161,7 @@ func Monitor(ctx context.Context, rec Recorder, levels chan analysis.LiveStats) 
 	err := rec.Record(ctx, func(chunk []float32) error {
 		st := live.Push(chunk)
 		peak = max(peak, st.LevelDBFS)
-		select {
-		case <-levels:
-		default:
-		}
-		select {
-		case levels <- st:
-		default:
-		}
+		publish(levels, st)
 		return nil
 	})
 	if err != nil {

@@ -233,7 +233,7 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 	idx := r.Index()
 	turn, line, variant := r.NextLine()
 
-	clip, err := r.loadLine(line)
+	clip, err := LoadLine(r.cfg.Audio, line)
 	if err != nil {
 		return TurnResult{}, err
 	}
@@ -273,11 +273,13 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 	return res, nil
 }
 
-func (r *Run) loadLine(line scenario.Line) (pcm.Clip, error) {
-	if r.cfg.Audio == nil {
+// LoadLine reads a customer line's audio from audio (the bundled assets,
+// or the overlay of the user's own recordings on them).
+func LoadLine(audio fs.FS, line scenario.Line) (pcm.Clip, error) {
+	if audio == nil {
 		return pcm.Clip{}, fmt.Errorf("load customer line %s: no audio folder", line.Audio)
 	}
-	f, err := r.cfg.Audio.Open(line.Audio)
+	f, err := audio.Open(line.Audio)
 	if err != nil {
 		return pcm.Clip{}, fmt.Errorf("load customer line: %w", err)
 	}

@@ -98,13 +98,8 @@ func (a *App) ShowMaterial() {
 				play.Disable()
 			}
 			rec := widget.NewButton("Record", func() {
-				if a.deps.Recorder == nil {
-					a.showError("Cannot record", practice.ErrNoMicrophone)
-					return
-				}
-				mic, err := a.deps.Recorder()
-				if err != nil {
-					a.showError("Cannot record", err)
+				mic, ok := a.openMic("Cannot record")
+				if !ok {
 					return
 				}
 				if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
@@ -234,23 +229,7 @@ func meterLoop(ctx context.Context, levels <-chan analysis.LiveStats, m *LevelMe
 
 // playLine plays a customer line from the (overlaid) audio folder.
 func (a *App) playLine(ctx context.Context, l scenario.Line) {
-	go func() {
-		f, err := a.deps.Audio.Open(l.Audio)
-		if err != nil {
-			fyne.Do(func() { a.showError("Cannot play the line", err) })
-			return
-		}
-		clip, err := pcm.ReadWAV(f)
-		f.Close()
-		if err != nil {
-			err = fmt.Errorf("%s: %w", l.Audio, err)
-			fyne.Do(func() { a.showError("Cannot play the line", err) })
-			return
-		}
-		if err := a.deps.Player.Play(ctx, clip); err != nil && ctx.Err() == nil {
-			fyne.Do(func() { a.showError("Cannot play the line", err) })
-		}
-	}()
+	a.play(ctx, "Cannot play the line", func() (pcm.Clip, error) { return practice.LoadLine(a.deps.Audio, l) })
 }
 
 // newScenario writes the template into the user's folder under a free name
@@ -296,4 +275,18 @@ func (a *App) reload() {
 		}
 		dialog.ShowInformation(fmt.Sprintf("%d scenario file(s) have problems", n), b.String(), a.win)
 	}
+}
+
+// openMic opens the chosen microphone, or shows why it cannot under title.
+func (a *App) openMic(title string) (practice.Recorder, bool) {
+	if a.deps.Recorder == nil {
+		a.showError(title, practice.ErrNoMicrophone)
+		return nil, false
+	}
+	mic, err := a.deps.Recorder()
+	if err != nil {
+		a.showError(title, err)
+		return nil, false
+	}
+	return mic, true
 }

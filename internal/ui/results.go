@@ -104,18 +104,25 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 
 // playAnswer plays a recorded answer from memory or from its file.
 func (a *App) playAnswer(ctx context.Context, path string, clip pcm.Clip) {
-	go func() {
-		if len(clip.Samples) == 0 {
-			c, err := pcm.ReadFile(path)
-			if err != nil {
-				fyne.Do(func() { a.showError("Cannot play the answer", err) })
-				return
-			}
-			clip = c
+	a.play(ctx, "Cannot play the answer", func() (pcm.Clip, error) {
+		if len(clip.Samples) > 0 {
+			return clip, nil
 		}
-		if err := a.deps.Player.Play(ctx, clip); err != nil && ctx.Err() == nil {
-			log.Printf("ui: play answer: %v", err)
-			fyne.Do(func() { a.showError("Cannot play the answer", err) })
+		return pcm.ReadFile(path)
+	})
+}
+
+// play loads a clip and plays it off the UI goroutine; a failure to load or
+// play (unless the screen was left) is shown under title.
+func (a *App) play(ctx context.Context, title string, load func() (pcm.Clip, error)) {
+	go func() {
+		clip, err := load()
+		if err == nil {
+			err = a.deps.Player.Play(ctx, clip)
+		}
+		if err != nil && ctx.Err() == nil {
+			log.Printf("ui: %s: %v", title, err)
+			fyne.Do(func() { a.showError(title, err) })
 		}
 	}()
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"fallback/internal/analysis"
+	"fallback/internal/pcm"
 	"fallback/internal/practice"
 )
 
@@ -110,13 +111,8 @@ func (a *App) micTest() (fyne.CanvasObject, *widget.Button) {
 			stop()
 			return
 		}
-		if a.deps.Recorder == nil {
-			a.showError("Cannot test the microphone", practice.ErrNoMicrophone)
-			return
-		}
-		mic, err := a.deps.Recorder()
-		if err != nil {
-			a.showError("Cannot test the microphone", err)
+		mic, ok := a.openMic("Cannot test the microphone")
+		if !ok {
 			return
 		}
 		ctx, cancel := context.WithCancel(a.screenCtx)
@@ -151,12 +147,7 @@ func (a *App) toneTest() (fyne.CanvasObject, *widget.Button) {
 			a.showError("Cannot play the test tone", practice.ErrNoSpeaker)
 			return
 		}
-		ctx := a.screenCtx
-		go func() {
-			if err := a.deps.Player.Play(ctx, practice.TestTone()); err != nil && ctx.Err() == nil {
-				fyne.Do(func() { a.showError("Cannot play the test tone", err) })
-			}
-		}()
+		a.play(a.screenCtx, "Cannot play the test tone", func() (pcm.Clip, error) { return practice.TestTone(), nil })
 	})
 	if a.deps.Player == nil {
 		btn.Disable()
