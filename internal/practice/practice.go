@@ -117,7 +117,7 @@ type TurnResult struct {
 	Clip pcm.Clip
 }
 
-// Run is one role-play of one scenario. Turn, Retry and Finish are called
+// Run is one role-play of one scenario. Turn and Finish are called
 // from one goroutine (the UI's run goroutine); Stop and Levels may be used
 // from any goroutine.
 type Run struct {
@@ -188,13 +188,6 @@ func (r *Run) Stop() {
 	defer r.mu.Unlock()
 	if r.stop != nil {
 		r.stop()
-	}
-}
-
-// Retry forgets the last answer so the next Turn plays that turn again.
-func (r *Run) Retry() {
-	if n := len(r.results); n > 0 {
-		r.results = r.results[:n-1]
 	}
 }
 
