@@ -16,15 +16,21 @@ import (
 // Attempt is one run through a scenario: the turns the rep answered, with the
 // analysis of each answer.
 type Attempt struct {
-	// ID is a UUID; SaveAttempt assigns a new one when it is empty.
+	// ID is a UUID; SaveAttempt and BeginAttempt assign a new one when it
+	// is empty.
 	ID            string
 	ScenarioID    string
 	ScenarioTitle string
-	StartedAt     time.Time
-	// FinishedAt is zero when the attempt was not finished (e.g. recovered
-	// after a crash).
+	// PlannedTurns is how many turns the scenario has (0 when unknown), so
+	// that an unfinished attempt can be shown as "2 of 3 turns".
+	PlannedTurns int
+	StartedAt    time.Time
+	// FinishedAt is zero while the attempt is unfinished: begun with
+	// BeginAttempt and not yet finished with FinishAttempt (the rep left,
+	// the app crashed or the device was lost).
 	FinishedAt time.Time
-	// SavedAt is set by SaveAttempt from DB.Now.
+	// SavedAt is the time of the last write to the attempt (SaveAttempt,
+	// BeginAttempt, SaveTurn, FinishAttempt), from DB.Now.
 	SavedAt time.Time
 	// Turns are in the order of Index when read back.
 	Turns []Turn
@@ -39,6 +45,9 @@ const (
 
 // Turn is one customer line and the rep's recorded answer to it.
 type Turn struct {
+	// ID is a UUID. The store assigns one when it is empty and keeps the
+	// one it is given, so saving the same turn again is stable.
+	ID string
 	// Index is the position of the turn in the attempt, from 0; unique
 	// within an attempt.
 	Index    int
@@ -48,10 +57,16 @@ type Turn struct {
 	Variant string
 	// Cue is the moment in the recording from which the rep could answer.
 	Cue time.Duration
-	// RecordingPath is the answer's WAV file, best relative to the data
-	// folder so that the folder can be moved.
+	// RecordingPath is the answer's WAV file. The store keeps the text it
+	// is given and never opens the file; the app stores it relative to its
+	// data folder so that the folder can be moved.
 	RecordingPath string
-	Report        analysis.Report
+	// Dropped is how much of the answer's audio was lost while recording.
+	Dropped time.Duration
+	// Recovered is set when the turn was rescued from a partial recording
+	// after a crash.
+	Recovered bool
+	Report    analysis.Report
 }
 
 // AttemptSummary is one row of the history list.
@@ -61,7 +76,10 @@ type AttemptSummary struct {
 	ScenarioTitle string
 	StartedAt     time.Time
 	FinishedAt    time.Time // zero if not finished
-	TurnCount     int
+	// PlannedTurns is how many turns the scenario has (0 when unknown);
+	// TurnCount is how many are stored.
+	PlannedTurns int
+	TurnCount    int
 	// SpokenTurns counts the turns in which speech was found; the means
 	// below are over those turns only.
 	SpokenTurns int
@@ -140,60 +158,129 @@ func validate(a *Attempt) error {
 	if !a.FinishedAt.IsZero() && a.FinishedAt.Before(a.StartedAt) {
 		return errors.New("finish time is before start time")
 	}
+	if a.PlannedTurns < 0 {
+		return fmt.Errorf("negative number of planned turns %d", a.PlannedTurns)
+	}
 	seen := make(map[int]bool, len(a.Turns))
-	for i, t := range a.Turns {
-		switch {
-		case t.Index < 0:
+	seenID := make(map[string]bool, len(a.Turns))
+	for i := range a.Turns {
+		t := &a.Turns[i]
+		if t.Index < 0 {
 			return fmt.Errorf("turn %d: negative index %d", i, t.Index)
-		case seen[t.Index]:
+		}
+		if seen[t.Index] {
 			return fmt.Errorf("turn %d: index %d used twice", i, t.Index)
 		}
 		seen[t.Index] = true
-		switch t.Variant {
-		case VariantNormal, VariantSoftened, VariantEscalated:
-		default:
-			return fmt.Errorf("turn %d: unknown variant %q", t.Index, t.Variant)
+		if err := validateTurn(t); err != nil {
+			return err
 		}
-		switch t.Report.Trend {
-		case "", analysis.TrendFlat, analysis.TrendRising, analysis.TrendFalling:
-		default:
-			return fmt.Errorf("turn %d: unknown trend %q", t.Index, t.Report.Trend)
-		}
-		for j, p := range t.Report.Pauses {
-			if p.End < p.Start {
-				return fmt.Errorf("turn %d: pause %d ends before it starts", t.Index, j)
+		if t.ID != "" {
+			id := canonicalID(t.ID)
+			if seenID[id] {
+				return fmt.Errorf("turn %d: id %s used twice", t.Index, id)
 			}
+			seenID[id] = true
 		}
 	}
 	return nil
 }
 
+// validateTurn checks what the schema would refuse, to give a clearer
+// error than a constraint name.
+func validateTurn(t *Turn) error {
+	if t.Index < 0 {
+		return fmt.Errorf("turn %d: negative index", t.Index)
+	}
+	if t.ID != "" {
+		if _, err := uuid.Parse(t.ID); err != nil {
+			return fmt.Errorf("turn %d: id %q is not a uuid", t.Index, t.ID)
+		}
+	}
+	switch t.Variant {
+	case VariantNormal, VariantSoftened, VariantEscalated:
+	default:
+		return fmt.Errorf("turn %d: unknown variant %q", t.Index, t.Variant)
+	}
+	if t.Dropped < 0 {
+		return fmt.Errorf("turn %d: negative dropped audio %v", t.Index, t.Dropped)
+	}
+	switch t.Report.Trend {
+	case "", analysis.TrendFlat, analysis.TrendRising, analysis.TrendFalling:
+	default:
+		return fmt.Errorf("turn %d: unknown trend %q", t.Index, t.Report.Trend)
+	}
+	for j, p := range t.Report.Pauses {
+		if p.End < p.Start {
+			return fmt.Errorf("turn %d: pause %d ends before it starts", t.Index, j)
+		}
+	}
+	return nil
+}
+
+// newID returns a new version 7 UUID. Those start with the time, so new
+// rows land at the end of the primary key index.
+func newID() (string, error) {
+	u, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return u.String(), nil
+}
+
+// idOrNew returns the canonical form of the UUID id, or a new one when id
+// is empty.
+func idOrNew(id string) (string, error) {
+	if id == "" {
+		return newID()
+	}
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return "", fmt.Errorf("id %q is not a uuid", id)
+	}
+	return u.String(), nil
+}
+
 // SaveAttempt stores a and all its turns in one transaction: either all of it
-// is saved or nothing is. It assigns a new UUID to a.ID when it is empty and
-// sets a.SavedAt; an ID that is already stored gives ErrExists.
+// is saved or nothing is. It assigns a new UUID to a.ID and to each turn
+// whose ID is empty, and sets a.SavedAt; these fields change only when the
+// save succeeds. An attempt or turn ID that is already stored gives
+// ErrExists.
 func (db *DB) SaveAttempt(ctx context.Context, a *Attempt) error {
-	const op = "save attempt"
+	return db.insertAttempt(ctx, "save attempt", a)
+}
+
+// BeginAttempt stores the row of an attempt that is under way, with no
+// finish time, together with any turns already in a.Turns, in one
+// transaction. Turns then follow one by one with SaveTurn and the attempt
+// ends with FinishAttempt; until then it is listed as unfinished. Like
+// SaveAttempt it assigns a.ID and the turn IDs when empty, sets a.SavedAt,
+// and gives ErrExists for an ID that is already stored. a.FinishedAt must be
+// zero.
+func (db *DB) BeginAttempt(ctx context.Context, a *Attempt) error {
+	const op = "begin attempt"
+	if a != nil && !a.FinishedAt.IsZero() {
+		return fmt.Errorf("%s: finish time is set (use SaveAttempt for a finished attempt)", op)
+	}
+	return db.insertAttempt(ctx, op, a)
+}
+
+func (db *DB) insertAttempt(ctx context.Context, op string, a *Attempt) error {
 	if a == nil {
 		return fmt.Errorf("%s: nil attempt", op)
 	}
 	if err := validate(a); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	id := a.ID
-	if id == "" {
-		// Version 7 UUIDs start with the time, so new rows land at the end
-		// of the primary key index.
-		u, err := uuid.NewV7()
-		if err != nil {
-			return fmt.Errorf("%s: new id: %w", op, err)
+	id, err := idOrNew(a.ID)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	turnIDs := make([]string, len(a.Turns))
+	for i, t := range a.Turns {
+		if turnIDs[i], err = idOrNew(t.ID); err != nil {
+			return fmt.Errorf("%s: turn %d: %w", op, t.Index, err)
 		}
-		id = u.String()
-	} else {
-		u, err := uuid.Parse(id)
-		if err != nil {
-			return fmt.Errorf("%s: id %q is not a uuid", op, id)
-		}
-		id = u.String()
 	}
 	savedAt := db.Now().UTC()
 
@@ -211,52 +298,25 @@ func (db *DB) SaveAttempt(ctx context.Context, a *Attempt) error {
 		return fmt.Errorf("%s %s: %w", op, id, ErrExists)
 	}
 	_, err = tx.ExecContext(ctx, `
-		INSERT INTO attempt (id, scenario_id, scenario_title, started_at, finished_at, saved_at)
-		VALUES (?, ?, ?, ?, ?, ?)`,
-		id, a.ScenarioID, a.ScenarioTitle, formatTime(a.StartedAt), nullTime(a.FinishedAt), formatTime(savedAt))
+		INSERT INTO attempt (id, scenario_id, scenario_title, planned_turns, started_at, finished_at, saved_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		id, a.ScenarioID, a.ScenarioTitle, a.PlannedTurns, formatTime(a.StartedAt), nullTime(a.FinishedAt), formatTime(savedAt))
 	if err != nil {
 		return db.fail(op, err)
 	}
-
-	turnStmt, err := tx.PrepareContext(ctx, `
-		INSERT INTO turn (
-			id, attempt_id, idx, line_id, line_text, variant, cue_ms, recording_path,
-			no_speech, onset_ms, offset_ms, latency_ms,
-			pause_count, longest_pause_ms, pause_total_ms,
-			syllables, speech_rate, articulation_rate, wpm, pace_change_pct,
-			mean_dbfs, first_half_dbfs, second_half_dbfs, trend,
-			f0_median_hz, f0_p5_hz, f0_p95_hz, f0_range_st)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return db.fail(op, err)
-	}
-	defer turnStmt.Close()
-	pauseStmt, err := tx.PrepareContext(ctx, `INSERT INTO pause (turn_id, idx, start_ms, end_ms) VALUES (?, ?, ?, ?)`)
-	if err != nil {
-		return db.fail(op, err)
-	}
-	defer pauseStmt.Close()
-
-	for _, t := range a.Turns {
-		u, err := uuid.NewV7()
+	if len(a.Turns) > 0 {
+		w, err := prepareTurnWriter(ctx, tx)
 		if err != nil {
-			return fmt.Errorf("%s: new id: %w", op, err)
+			return db.fail(op, err)
 		}
-		turnID := u.String()
-		r := &t.Report
-		_, err = turnStmt.ExecContext(ctx,
-			turnID, id, t.Index, t.LineID, t.LineText, t.Variant, ms(t.Cue), t.RecordingPath,
-			r.NoSpeech, ms(r.Onset), ms(r.Offset), ms(r.Latency),
-			len(r.Pauses), ms(r.LongestPause), ms(r.PauseTotal),
-			r.Syllables, nullReal(r.SpeechRate), nullReal(r.ArticulationRate), nullReal(r.WordsPerMin), nullReal(r.PaceChangePct),
-			nullReal(r.MeanDBFS), nullReal(r.FirstHalfDBFS), nullReal(r.SecondHalfDBFS), string(r.Trend),
-			nullReal(r.F0MedianHz), nullReal(r.F0P5Hz), nullReal(r.F0P95Hz), nullReal(r.F0RangeST))
-		if err != nil {
-			return db.fail(fmt.Sprintf("%s: turn %d", op, t.Index), err)
-		}
-		for j, p := range r.Pauses {
-			if _, err := pauseStmt.ExecContext(ctx, turnID, j, ms(p.Start), ms(p.End)); err != nil {
-				return db.fail(fmt.Sprintf("%s: turn %d: pause %d", op, t.Index, j), err)
+		defer w.close()
+		for i := range a.Turns {
+			t := &a.Turns[i]
+			if err := turnIDFree(ctx, tx, turnIDs[i]); err != nil {
+				return db.fail(fmt.Sprintf("%s: turn %d", op, t.Index), err)
+			}
+			if err := w.insert(ctx, id, turnIDs[i], t); err != nil {
+				return db.fail(fmt.Sprintf("%s: turn %d", op, t.Index), err)
 			}
 		}
 	}
@@ -265,23 +325,222 @@ func (db *DB) SaveAttempt(ctx context.Context, a *Attempt) error {
 	}
 	a.ID = id
 	a.SavedAt = savedAt
+	for i := range a.Turns {
+		a.Turns[i].ID = turnIDs[i]
+	}
 	return nil
 }
 
-// ListAttempts returns summaries of the stored attempts, newest first (by
-// start time). limit <= 0 means all of them.
+// turnIDFree gives ErrExists when a turn with the given ID is stored.
+func turnIDFree(ctx context.Context, tx *sql.Tx, turnID string) error {
+	var exists bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM turn WHERE id = ?)`, turnID).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return fmt.Errorf("turn id %s: %w", turnID, ErrExists)
+	}
+	return nil
+}
+
+// turnWriter inserts turns and their pauses inside one transaction.
+type turnWriter struct {
+	turn, pause *sql.Stmt
+}
+
+func prepareTurnWriter(ctx context.Context, tx *sql.Tx) (*turnWriter, error) {
+	turn, err := tx.PrepareContext(ctx, `
+		INSERT INTO turn (
+			id, attempt_id, idx, line_id, line_text, variant, cue_ms, recording_path,
+			dropped_ms, recovered,
+			no_speech, onset_ms, offset_ms, latency_ms,
+			pause_count, longest_pause_ms, pause_total_ms,
+			syllables, speech_rate, articulation_rate, wpm, pace_change_pct,
+			mean_dbfs, first_half_dbfs, second_half_dbfs, trend,
+			f0_median_hz, f0_p5_hz, f0_p95_hz, f0_range_st)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	pause, err := tx.PrepareContext(ctx, `INSERT INTO pause (turn_id, idx, start_ms, end_ms) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		turn.Close()
+		return nil, err
+	}
+	return &turnWriter{turn: turn, pause: pause}, nil
+}
+
+func (w *turnWriter) close() {
+	w.turn.Close()
+	w.pause.Close()
+}
+
+func (w *turnWriter) insert(ctx context.Context, attemptID, turnID string, t *Turn) error {
+	r := &t.Report
+	_, err := w.turn.ExecContext(ctx,
+		turnID, attemptID, t.Index, t.LineID, t.LineText, t.Variant, ms(t.Cue), t.RecordingPath,
+		ms(t.Dropped), t.Recovered,
+		r.NoSpeech, ms(r.Onset), ms(r.Offset), ms(r.Latency),
+		len(r.Pauses), ms(r.LongestPause), ms(r.PauseTotal),
+		r.Syllables, nullReal(r.SpeechRate), nullReal(r.ArticulationRate), nullReal(r.WordsPerMin), nullReal(r.PaceChangePct),
+		nullReal(r.MeanDBFS), nullReal(r.FirstHalfDBFS), nullReal(r.SecondHalfDBFS), string(r.Trend),
+		nullReal(r.F0MedianHz), nullReal(r.F0P5Hz), nullReal(r.F0P95Hz), nullReal(r.F0RangeST))
+	if err != nil {
+		return err
+	}
+	for j, p := range r.Pauses {
+		if _, err := w.pause.ExecContext(ctx, turnID, j, ms(p.Start), ms(p.End)); err != nil {
+			return fmt.Errorf("pause %d: %w", j, err)
+		}
+	}
+	return nil
+}
+
+// SaveTurn commits one turn of a stored attempt, with its pauses, in one
+// transaction, and stamps the attempt's SavedAt. A turn already stored at
+// the same Index is replaced (a retried turn replaces the metrics of the
+// take before; its recording file is the caller's business). The attempt
+// may be finished or not; a missing attempt gives ErrNotFound.
+//
+// t.ID is kept when given and otherwise set: to the ID of the turn it
+// replaces, or to a new UUID, so the turn at an index keeps one identity
+// through retries. A given ID that belongs to another turn (another
+// attempt or index) gives ErrExists. t is changed only when the save
+// succeeds.
+func (db *DB) SaveTurn(ctx context.Context, attemptID string, t *Turn) error {
+	if t == nil {
+		return fmt.Errorf("save turn of attempt %s: nil turn", attemptID)
+	}
+	op := fmt.Sprintf("save turn %d of attempt %s", t.Index, attemptID)
+	if err := validateTurn(t); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	aid := canonicalID(attemptID)
+	savedAt := db.Now().UTC()
+
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return db.fail(op, err)
+	}
+	defer tx.Rollback()
+
+	res, err := tx.ExecContext(ctx, `UPDATE attempt SET saved_at = ? WHERE id = ?`, formatTime(savedAt), aid)
+	if err != nil {
+		return db.fail(op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return db.fail(op, err)
+	} else if n == 0 {
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
+	}
+
+	var oldID string
+	err = tx.QueryRowContext(ctx, `SELECT id FROM turn WHERE attempt_id = ? AND idx = ?`, aid, t.Index).Scan(&oldID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return db.fail(op, err)
+	}
+	turnID := oldID
+	if t.ID != "" {
+		turnID = canonicalID(t.ID)
+		if turnID != oldID {
+			if err := turnIDFree(ctx, tx, turnID); err != nil {
+				return db.fail(op, err)
+			}
+		}
+	} else if turnID == "" {
+		if turnID, err = newID(); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+	}
+	if oldID != "" {
+		// The pauses of the replaced take go with it (ON DELETE CASCADE).
+		if _, err := tx.ExecContext(ctx, `DELETE FROM turn WHERE id = ?`, oldID); err != nil {
+			return db.fail(op, err)
+		}
+	}
+	w, err := prepareTurnWriter(ctx, tx)
+	if err != nil {
+		return db.fail(op, err)
+	}
+	defer w.close()
+	if err := w.insert(ctx, aid, turnID, t); err != nil {
+		return db.fail(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return db.fail(op, err)
+	}
+	t.ID = turnID
+	return nil
+}
+
+// FinishAttempt sets the finish time of a stored attempt (again, if it was
+// finished before) and stamps its SavedAt. A missing attempt gives
+// ErrNotFound; a finish time before the start is refused.
+func (db *DB) FinishAttempt(ctx context.Context, id string, finished time.Time) error {
+	op := "finish attempt " + id
+	if finished.IsZero() {
+		return fmt.Errorf("%s: finish time is not set", op)
+	}
+	id = canonicalID(id)
+	savedAt := db.Now().UTC()
+
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return db.fail(op, err)
+	}
+	defer tx.Rollback()
+
+	var startedText string
+	err = tx.QueryRowContext(ctx, `SELECT started_at FROM attempt WHERE id = ?`, id).Scan(&startedText)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
+	}
+	if err != nil {
+		return db.fail(op, err)
+	}
+	started, err := parseTime(startedText)
+	if err != nil {
+		return db.fail(op, err)
+	}
+	if finished.Before(started) {
+		return fmt.Errorf("%s: finish time %s is before start time %s", op, formatTime(finished), startedText)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE attempt SET finished_at = ?, saved_at = ? WHERE id = ?`,
+		formatTime(finished), formatTime(savedAt), id); err != nil {
+		return db.fail(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return db.fail(op, err)
+	}
+	return nil
+}
+
+// ListAttempts returns summaries of the stored attempts, finished or not,
+// newest first (by start time). limit <= 0 means all of them.
 func (db *DB) ListAttempts(ctx context.Context, limit int) ([]AttemptSummary, error) {
-	const op = "list attempts"
+	return db.listAttempts(ctx, "list attempts", "", limit)
+}
+
+// UnfinishedAttempts returns summaries of the attempts that were begun and
+// not finished, newest first.
+func (db *DB) UnfinishedAttempts(ctx context.Context) ([]AttemptSummary, error) {
+	return db.listAttempts(ctx, "list unfinished attempts", "WHERE a.finished_at IS NULL", 0)
+}
+
+// listAttempts runs the summary query with where, a fixed clause written
+// in this file (never user input).
+func (db *DB) listAttempts(ctx context.Context, op, where string, limit int) ([]AttemptSummary, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
 	rows, err := db.db.QueryContext(ctx, `
-		SELECT a.id, a.scenario_id, a.scenario_title, a.started_at, a.finished_at,
+		SELECT a.id, a.scenario_id, a.scenario_title, a.planned_turns, a.started_at, a.finished_at,
 			count(t.id),
 			count(CASE WHEN t.no_speech = 0 THEN 1 END),
 			avg(CASE WHEN t.no_speech = 0 THEN t.latency_ms END),
 			avg(CASE WHEN t.no_speech = 0 AND abs(t.mean_dbfs) <= 1.7976931348623157e308 THEN t.mean_dbfs END)
 		FROM attempt a LEFT JOIN turn t ON t.attempt_id = a.id
+		`+where+`
 		GROUP BY a.id
 		ORDER BY a.started_at DESC, a.id DESC
 		LIMIT ?`, limit)
@@ -298,7 +557,7 @@ func (db *DB) ListAttempts(ctx context.Context, limit int) ([]AttemptSummary, er
 			finished           sql.NullString
 			latency, meanLevel sql.NullFloat64
 		)
-		if err := rows.Scan(&s.ID, &s.ScenarioID, &s.ScenarioTitle, &started, &finished,
+		if err := rows.Scan(&s.ID, &s.ScenarioID, &s.ScenarioTitle, &s.PlannedTurns, &started, &finished,
 			&s.TurnCount, &s.SpokenTurns, &latency, &meanLevel); err != nil {
 			return nil, db.fail(op, err)
 		}
@@ -356,9 +615,9 @@ func readAttempt(ctx context.Context, tx *sql.Tx, id string) (Attempt, error) {
 		finished       sql.NullString
 	)
 	err := tx.QueryRowContext(ctx, `
-		SELECT id, scenario_id, scenario_title, started_at, finished_at, saved_at
+		SELECT id, scenario_id, scenario_title, planned_turns, started_at, finished_at, saved_at
 		FROM attempt WHERE id = ?`, id).
-		Scan(&a.ID, &a.ScenarioID, &a.ScenarioTitle, &started, &finished, &saved)
+		Scan(&a.ID, &a.ScenarioID, &a.ScenarioTitle, &a.PlannedTurns, &started, &finished, &saved)
 	if err != nil {
 		return Attempt{}, err
 	}
@@ -376,6 +635,7 @@ func readAttempt(ctx context.Context, tx *sql.Tx, id string) (Attempt, error) {
 
 	rows, err := tx.QueryContext(ctx, `
 		SELECT id, idx, line_id, line_text, variant, cue_ms, recording_path,
+			dropped_ms, recovered,
 			no_speech, onset_ms, offset_ms, latency_ms,
 			longest_pause_ms, pause_total_ms,
 			syllables, speech_rate, articulation_rate, wpm, pace_change_pct,
@@ -389,13 +649,14 @@ func readAttempt(ctx context.Context, tx *sql.Tx, id string) (Attempt, error) {
 	turnAt := make(map[string]int) // turn id → index in a.Turns
 	for rows.Next() {
 		var (
-			t                           Turn
-			turnID, trend               string
-			cue, onset, offset, latency float64
-			longest, total              float64
+			t                                    Turn
+			trend                                string
+			cue, dropped, onset, offset, latency float64
+			longest, total                       float64
 		)
 		r := &t.Report
-		err := rows.Scan(&turnID, &t.Index, &t.LineID, &t.LineText, &t.Variant, &cue, &t.RecordingPath,
+		err := rows.Scan(&t.ID, &t.Index, &t.LineID, &t.LineText, &t.Variant, &cue, &t.RecordingPath,
+			&dropped, &t.Recovered,
 			&r.NoSpeech, &onset, &offset, &latency,
 			&longest, &total,
 			&r.Syllables, nanFloat{&r.SpeechRate}, nanFloat{&r.ArticulationRate}, nanFloat{&r.WordsPerMin}, nanFloat{&r.PaceChangePct},
@@ -404,11 +665,11 @@ func readAttempt(ctx context.Context, tx *sql.Tx, id string) (Attempt, error) {
 		if err != nil {
 			return Attempt{}, err
 		}
-		t.Cue = fromMS(cue)
+		t.Cue, t.Dropped = fromMS(cue), fromMS(dropped)
 		r.Onset, r.Offset, r.Latency = fromMS(onset), fromMS(offset), fromMS(latency)
 		r.LongestPause, r.PauseTotal = fromMS(longest), fromMS(total)
 		r.Trend = analysis.Trend(trend)
-		turnAt[turnID] = len(a.Turns)
+		turnAt[t.ID] = len(a.Turns)
 		a.Turns = append(a.Turns, t)
 	}
 	if err := rows.Err(); err != nil {

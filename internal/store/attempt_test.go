@@ -27,6 +27,7 @@ func newAttempt(scenario string, start time.Time, n int) store.Attempt {
 	a := store.Attempt{
 		ScenarioID:    scenario,
 		ScenarioTitle: "Missed delivery: " + scenario,
+		PlannedTurns:  n + 1,
 		StartedAt:     start,
 		FinishedAt:    start.Add(3*time.Minute + 123456789),
 	}
@@ -41,6 +42,8 @@ func newAttempt(scenario string, start time.Time, n int) store.Attempt {
 			Variant:       variants[i%3],
 			Cue:           1200*time.Millisecond + 62500*time.Nanosecond, // one sample at 16 kHz
 			RecordingPath: fmt.Sprintf("recordings/%s/turn-%d.wav", scenario, i),
+			Dropped:       time.Duration(i)*12500*time.Microsecond + 62500*time.Nanosecond,
+			Recovered:     i%2 == 1,
 			Report: analysis.Report{
 				Onset:   2*time.Second + 20833*time.Nanosecond, // one sample at 48 kHz
 				Offset:  9*time.Second + 333333*time.Nanosecond,
@@ -124,6 +127,12 @@ func TestSaveAndReadBack(t *testing.T) {
 			a.ID = "0195A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B"
 			return a
 		}, at(10)},
+		{"given turn ids", func() store.Attempt {
+			a := newAttempt("turn-ids", base, 2)
+			a.Turns[0].ID = "0195A1B2-C3D4-7E5F-8A9B-00000000000A"
+			a.Turns[1].ID = "0195a1b2-c3d4-7e5f-8a9b-00000000000b"
+			return a
+		}, at(11)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,6 +158,22 @@ func TestSaveAndReadBack(t *testing.T) {
 				want.FinishedAt = want.FinishedAt.UTC()
 			}
 			want.SavedAt = tt.setNow
+			// Turn IDs: the given ones in canonical form, new ones as
+			// SaveAttempt set them in a.
+			savedID := map[int]string{}
+			for _, st := range a.Turns {
+				if st.ID == "" {
+					t.Errorf("turn %d: SaveAttempt left the ID empty", st.Index)
+				}
+				savedID[st.Index] = st.ID
+			}
+			for i := range want.Turns {
+				if want.Turns[i].ID == "" {
+					want.Turns[i].ID = savedID[want.Turns[i].Index]
+				} else {
+					want.Turns[i].ID = strings.ToLower(want.Turns[i].ID)
+				}
+			}
 			// Read back in Index order.
 			for i := 1; i < len(want.Turns); i++ {
 				for j := i; j > 0 && want.Turns[j].Index < want.Turns[j-1].Index; j-- {
@@ -225,6 +250,13 @@ func TestSaveRejects(t *testing.T) {
 			p.Start, p.End = p.End, p.Start
 		}, "pause 0"},
 		{"id not a uuid", func(a *store.Attempt) { a.ID = "attempt-1" }, "not a uuid"},
+		{"negative planned turns", func(a *store.Attempt) { a.PlannedTurns = -1 }, "planned turns"},
+		{"negative dropped audio", func(a *store.Attempt) { a.Turns[1].Dropped = -time.Millisecond }, "dropped"},
+		{"turn id not a uuid", func(a *store.Attempt) { a.Turns[0].ID = "turn-1" }, "not a uuid"},
+		{"turn id used twice", func(a *store.Attempt) {
+			a.Turns[0].ID = "0195a1b2-c3d4-7e5f-8a9b-00000000000a"
+			a.Turns[1].ID = "0195A1B2-C3D4-7E5F-8A9B-00000000000A"
+		}, "used twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,6 +32,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"modernc.org/sqlite"
@@ -53,6 +54,14 @@ var (
 	// ErrForeign means the file is a healthy SQLite database that belongs to
 	// some other program; it is not touched.
 	ErrForeign = errors.New("not a fallback database")
+	// ErrDiskFull means a write failed because the disk is full or the
+	// file reached the largest size the system allows (SQLITE_FULL,
+	// ENOSPC, EFBIG). SQLite rolled the transaction back: the database
+	// holds what it held before the call.
+	ErrDiskFull = errors.New("the disk is full")
+	// ErrIO means the disk reported an error reading or writing the
+	// database (SQLITE_IOERR other than a full disk, such as EIO).
+	ErrIO = errors.New("disk input/output error")
 )
 
 // applicationID is stored in the SQLite header by 001_init.sql ('FBCK').
@@ -121,7 +130,7 @@ func Open(path string) (*DB, error) {
 	}
 	if err := migrate(ctx, sdb, migs); err != nil {
 		sdb.Close()
-		return nil, fmt.Errorf("%s: %w", op, damagedOr(err))
+		return nil, fmt.Errorf("%s: %w", op, classify(path, err))
 	}
 	return &DB{
 		db:   sdb,
@@ -145,7 +154,7 @@ func inspect(ctx context.Context, path string, known int) error {
 	// database fails here.
 	problems, err := quickCheck(ctx, sdb)
 	if err != nil {
-		return damagedOr(fmt.Errorf("check integrity: %w", err))
+		return classify(path, fmt.Errorf("check integrity: %w", err))
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("%w: check integrity: %s", ErrDamaged, strings.Join(problems, "; "))
@@ -156,7 +165,7 @@ func inspect(ctx context.Context, path string, known int) error {
 		(SELECT user_version FROM pragma_user_version),
 		(SELECT count(*) FROM sqlite_schema)`).Scan(&appID, &version, &objects)
 	if err != nil {
-		return damagedOr(fmt.Errorf("read schema version: %w", err))
+		return classify(path, fmt.Errorf("read schema version: %w", err))
 	}
 	switch {
 	case appID == applicationID:
@@ -233,34 +242,67 @@ func SchemaVersion() int {
 	return len(migs)
 }
 
-// fail wraps err with op, and with the path and ErrDamaged when SQLite says
-// the file is corrupt.
+// fail wraps err with op, and with the path and ErrDamaged, ErrDiskFull or
+// ErrIO when SQLite's error is one of those.
 func (db *DB) fail(op string, err error) error {
-	if isDamage(err) {
-		return fmt.Errorf("%s: %s: %w: %w", op, db.path, ErrDamaged, err)
+	if kind := kindOf(db.path, err); kind != nil && !errors.Is(err, kind) {
+		return fmt.Errorf("%s: %s: %w: %w", op, db.path, kind, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
 
-// damagedOr marks err with ErrDamaged when SQLite reports a corrupt file or
-// one that is not a database.
-func damagedOr(err error) error {
-	if err == nil || errors.Is(err, ErrDamaged) || !isDamage(err) {
-		return err
+// classify marks err with ErrDamaged, ErrDiskFull or ErrIO when it is one
+// of those (for errors that do not come through DB.fail).
+func classify(path string, err error) error {
+	if err == nil {
+		return nil
 	}
-	return fmt.Errorf("%w: %w", ErrDamaged, err)
+	if kind := kindOf(path, err); kind != nil && !errors.Is(err, kind) {
+		return fmt.Errorf("%w: %w", kind, err)
+	}
+	return err
 }
 
-func isDamage(err error) bool {
+// kindOf returns the sentinel (ErrDamaged, ErrDiskFull, ErrIO) that err
+// stands for, or nil. path is the database file, whose directory and
+// companion files (-wal, -shm) are looked at for an I/O error.
+//
+// SQLite's unix VFS reports ENOSPC on a write as SQLITE_FULL, but folds
+// EFBIG (and ENOSPC when extending the -shm file) into SQLITE_IOERR_WRITE,
+// _SHMSIZE and the like, and the driver does not expose errno. So an I/O
+// error from a call that grows a file counts as a full disk when one of
+// the two conditions that cause ENOSPC and EFBIG holds now (see
+// outOfSpace).
+func kindOf(path string, err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EFBIG) {
+		return ErrDiskFull
+	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
-		return false
+		return nil
 	}
 	switch se.Code() & 0xff { // primary result code
 	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
-		return true
+		return ErrDamaged
+	case sqlite3.SQLITE_FULL:
+		return ErrDiskFull
+	case sqlite3.SQLITE_CANTOPEN:
+		// Creating the -wal or -shm file fails with ENOSPC when the
+		// disk has no room for it; anything else stays as it is.
+		if outOfSpace(path) {
+			return ErrDiskFull
+		}
+	case sqlite3.SQLITE_IOERR:
+		switch se.Code() {
+		case sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_TRUNCATE,
+			sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_SHMSIZE:
+			if outOfSpace(path) {
+				return ErrDiskFull
+			}
+		}
+		return ErrIO
 	}
-	return false
+	return nil
 }
 
 // checkHeader looks at the first bytes of an existing file before SQLite
