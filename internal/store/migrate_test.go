@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 func TestLoadMigrations(t *testing.T) {
@@ -129,5 +131,235 @@ func TestMigrateFailureRollsBack(t *testing.T) {
 		if version != st.wantVersion || tables != st.wantTables {
 			t.Errorf("%s: user_version %d, tables %q; want %d, %q", st.name, version, tables, st.wantVersion, st.wantTables)
 		}
+	}
+}
+
+// statements splits a migration into its statements. The migrations end
+// each statement with ";" at the end of a line and use no ";\n" inside one.
+func statements(sql string) []string {
+	var out []string
+	for _, part := range strings.SplitAfter(sql, ";\n") {
+		body := part
+		for _, line := range strings.Split(part, "\n") {
+			if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
+				out = append(out, body)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// snapshot is everything a migration may change: the schema, the version
+// and every row of every table, as text.
+func snapshot(t *testing.T, sdb *sql.DB) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	var version, appID int
+	if err := sdb.QueryRowContext(ctx, "SELECT (SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id)").Scan(&version, &appID); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "user_version %d application_id %d\n", version, appID)
+	rows, err := sdb.QueryContext(ctx, "SELECT type, name, coalesce(sql, '') FROM sqlite_schema ORDER BY type, name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var typ, name, text string
+		if err := rows.Scan(&typ, &name, &text); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s %s: %s\n", typ, name, text)
+		if typ == "table" {
+			tables = append(tables, name)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range tables {
+		rows, err := sdb.QueryContext(ctx, "SELECT * FROM "+table+" ORDER BY 1, 2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		fmt.Fprintf(&b, "%s %v\n", table, cols)
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "  %v\n", vals)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
+}
+
+// version1Rows are an attempt with two turns and three pauses as version 1
+// of the schema stored them.
+var version1Rows = []string{
+	`INSERT INTO attempt (id, scenario_id, scenario_title, started_at, finished_at, saved_at) VALUES
+		('0195a1b2-c3d4-7e5f-8a9b-000000000001', 'missed-delivery', 'Missed delivery',
+		 '2025-03-14T09:26:53.589793238Z', NULL, '2025-03-14T09:30:00.000000000Z')`,
+	`INSERT INTO turn (id, attempt_id, idx, line_id, line_text, variant, cue_ms, recording_path,
+		no_speech, onset_ms, offset_ms, latency_ms, pause_count, longest_pause_ms, pause_total_ms,
+		syllables, speech_rate, mean_dbfs, trend) VALUES
+		('0195a1b2-c3d4-7e5f-8a9b-000000000011', '0195a1b2-c3d4-7e5f-8a9b-000000000001', 0, 'l0', 'Where is it?',
+		 '', 1200.0625, 'recordings/a/turn-0.wav', 0, 2000, 9000, 800, 2, 400, 700, 23, 3.25, -23.5, 'flat'),
+		('0195a1b2-c3d4-7e5f-8a9b-000000000012', '0195a1b2-c3d4-7e5f-8a9b-000000000001', 1, 'l1', 'Well?',
+		 'escalated', 900, 'recordings/a/turn-1.wav', 0, 1500, 6000, 600, 1, 350, 350, 14, 2.5, NULL, 'rising')`,
+	`INSERT INTO pause (turn_id, idx, start_ms, end_ms) VALUES
+		('0195a1b2-c3d4-7e5f-8a9b-000000000011', 0, 3000, 3400),
+		('0195a1b2-c3d4-7e5f-8a9b-000000000011', 1, 5000, 5300),
+		('0195a1b2-c3d4-7e5f-8a9b-000000000012', 0, 2000, 2350)`,
+}
+
+// version1File makes a database at schema version 1 holding version1Rows
+// and returns its path.
+func version1File(t *testing.T, migs []migration) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	sdb, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	if err := migrate(context.Background(), sdb, migs[:1]); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range version1Rows {
+		if _, err := sdb.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sdb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestMigrationFailsMidway injects a failing statement at every point of
+// every migration after the first (before its first statement, between any
+// two, after the last) on a file holding data, and checks the file is left
+// exactly as it was (version, schema and rows), and that the real migration
+// then applies.
+func TestMigrationFailsMidway(t *testing.T) {
+	migs, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(migs) < 2 {
+		t.Fatalf("%d migrations embedded, want at least 2", len(migs))
+	}
+	const failing = "INSERT INTO no_such_table VALUES (1);\n"
+	ctx := context.Background()
+	for v := 2; v <= len(migs); v++ {
+		stmts := statements(migs[v-1].sql)
+		if len(stmts) < 2 {
+			t.Fatalf("%s: %d statements found, want at least 2", migs[v-1].name, len(stmts))
+		}
+		for k := 0; k <= len(stmts); k++ {
+			where := fmt.Sprintf("before statement %d of %d", k+1, len(stmts))
+			if k == len(stmts) {
+				where = "after the last statement"
+			}
+			t.Run(migs[v-1].name+" "+where, func(t *testing.T) {
+				path := version1File(t, migs)
+				sdb, err := sql.Open("sqlite", dsn(path))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer sdb.Close()
+				if err := migrate(ctx, sdb, migs[:v-1]); err != nil {
+					t.Fatal(err)
+				}
+				before := snapshot(t, sdb)
+
+				broken := append([]migration(nil), migs[:v]...)
+				broken[v-1].sql = strings.Join(stmts[:k], "") + failing + strings.Join(stmts[k:], "")
+				err = migrate(ctx, sdb, broken)
+				if err == nil || !strings.Contains(err.Error(), migs[v-1].name) {
+					t.Fatalf("migrate with an injected failure: %v, want an error naming %s", err, migs[v-1].name)
+				}
+				if after := snapshot(t, sdb); after != before {
+					t.Errorf("the failed migration changed the file:\nbefore:\n%s\nafter:\n%s", before, after)
+				}
+				if err := migrate(ctx, sdb, migs[:v]); err != nil {
+					t.Fatalf("the real migration after the failure: %v", err)
+				}
+				var version int
+				if err := sdb.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+					t.Fatal(err)
+				}
+				if version != v {
+					t.Errorf("user_version = %d after the real migration, want %d", version, v)
+				}
+			})
+		}
+	}
+}
+
+// TestMigrate002KeepsRows opens a version 1 file holding data with the
+// current code and checks the rows read back with the new fields' defaults.
+func TestMigrate002KeepsRows(t *testing.T) {
+	migs, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := version1File(t, migs)
+	db, err := Open(path)
+	if err != nil {
+		t.Fatalf("Open of a version 1 file: %v", err)
+	}
+	defer db.Close()
+	var version int
+	if err := db.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if version != len(migs) {
+		t.Errorf("user_version = %d, want %d", version, len(migs))
+	}
+	ctx := context.Background()
+	a, err := db.Attempt(ctx, "0195a1b2-c3d4-7e5f-8a9b-000000000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.PlannedTurns != 0 || !a.FinishedAt.IsZero() || a.ScenarioID != "missed-delivery" || len(a.Turns) != 2 {
+		t.Fatalf("attempt = %+v, want missed-delivery, unfinished, 0 planned, 2 turns", a)
+	}
+	wantTurns := []struct {
+		id      string
+		cue     time.Duration
+		pauses  int
+		latency time.Duration
+	}{
+		{"0195a1b2-c3d4-7e5f-8a9b-000000000011", 1200*time.Millisecond + 62500, 2, 800 * time.Millisecond},
+		{"0195a1b2-c3d4-7e5f-8a9b-000000000012", 900 * time.Millisecond, 1, 600 * time.Millisecond},
+	}
+	for i, w := range wantTurns {
+		got := a.Turns[i]
+		if got.ID != w.id || got.Cue != w.cue || len(got.Report.Pauses) != w.pauses || got.Report.Latency != w.latency {
+			t.Errorf("turn %d = id %s cue %v %d pauses latency %v; want %s %v %d %v", i,
+				got.ID, got.Cue, len(got.Report.Pauses), got.Report.Latency, w.id, w.cue, w.pauses, w.latency)
+		}
+		if got.Dropped != 0 || got.Recovered {
+			t.Errorf("turn %d: Dropped %v, Recovered %v; want the defaults 0, false", i, got.Dropped, got.Recovered)
+		}
+	}
+	list, err := db.UnfinishedAttempts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].TurnCount != 2 || list[0].PlannedTurns != 0 {
+		t.Errorf("UnfinishedAttempts = %+v, want the one attempt with 2 turns, 0 planned", list)
 	}
 }
