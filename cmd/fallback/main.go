@@ -11,6 +11,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -85,16 +87,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Audio:    scenario.Overlay(os.DirFS(userDir), assets.FS),
 		Template: scenarios.Template,
 	}
-	if rec, errs := practice.RecoverParts(dataDir); len(rec) > 0 || len(errs) > 0 {
-		for _, err := range errs {
-			log.Printf("recover recordings: %v", err)
-		}
-		if len(rec) > 0 {
-			deps.Notice = fmt.Sprintf("Fallback stopped in the middle of an answer last time. %d recording(s) were rescued and kept in %s.",
-				len(rec), filepath.Join(dataDir, "recordings"))
-			log.Printf("recovered %d interrupted recording(s)", len(rec))
-		}
-	}
 	deps.Reload = func() ([]scenario.Scenario, []error) {
 		scs, errs := scenario.LoadLibrary(scenarios.FS, os.DirFS(userDir), userDir, deps.Audio)
 		for _, err := range errs {
@@ -106,12 +98,36 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	dbPath := filepath.Join(dataDir, "fallback.db")
 	db, err := store.Open(dbPath)
+	var st practice.Store // nil without a database: practice is measured, not saved
 	if err != nil {
 		log.Printf("open database: %v", err)
 		deps.HistoryErr = err
 	} else {
 		defer db.Close()
 		deps.History = db
+		st = db
+	}
+	// An answer interrupted last time (crash, kill, power cut) is repaired
+	// and attached to its attempt before anything else reads the history.
+	if rec, errs := practice.Recover(context.Background(), dataDir, st); len(rec) > 0 || len(errs) > 0 {
+		for _, err := range errs {
+			log.Printf("recover recordings: %v", err)
+		}
+		attached := 0
+		for _, r := range rec {
+			if r.Attached {
+				attached++
+				log.Printf("recovered turn %d of attempt %s (%.1f s) from %s", r.Index+1, r.AttemptID, r.Duration, r.Path)
+			}
+		}
+		if len(rec) > 0 {
+			deps.Notice = fmt.Sprintf("Fallback stopped in the middle of an answer last time. %d recording(s) were rescued and kept in %s.",
+				len(rec), filepath.Join(dataDir, "recordings"))
+			if attached > 0 {
+				deps.Notice += fmt.Sprintf(" %d of them were measured and added to your history as unfinished attempts: open History to see them or finish them.", attached)
+			}
+			log.Printf("recovered %d interrupted recording(s), %d attached", len(rec), attached)
+		}
 	}
 
 	sys, err := audio.Init()
@@ -132,18 +148,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 			return microphone{in: newInput(sys, name)}, nil
 		}
-		deps.NewRun = func(sc scenario.Scenario) (*practice.Run, error) {
+		config := func(sc scenario.Scenario) (practice.Config, error) {
 			if err := dev.check(true, prefs.String(ui.PrefInputDevice)); err != nil {
-				return nil, err
+				return practice.Config{}, err
 			}
 			if err := dev.check(false, prefs.String(ui.PrefOutputDevice)); err != nil {
-				return nil, err
+				return practice.Config{}, err
 			}
-			var st practice.Store
-			if db != nil {
-				st = db
-			}
-			return practice.New(practice.Config{
+			return practice.Config{
 				Scenario: sc,
 				Audio:    deps.Audio,
 				Recorder: microphone{in: newInput(sys, prefs.String(ui.PrefInputDevice))},
@@ -151,13 +163,30 @@ func run(args []string, stdout, stderr io.Writer) int {
 				Store:    st,
 				DataDir:  dataDir,
 				Logf:     log.Printf,
-			})
+			}, nil
+		}
+		deps.NewRun = func(sc scenario.Scenario) (*practice.Run, error) {
+			cfg, err := config(sc)
+			if err != nil {
+				return nil, err
+			}
+			return practice.New(cfg)
+		}
+		deps.ResumeRun = func(sc scenario.Scenario, att store.Attempt) (*practice.Run, error) {
+			cfg, err := config(sc)
+			if err != nil {
+				return nil, err
+			}
+			return practice.Resume(cfg, att)
 		}
 	}
 
 	deps.Shown = func(title string) { log.Printf("ui: screen %s", title) }
 	log.Printf("ready: data folder %s, %d scenarios", dataDir, len(deps.Scenarios))
-	ui.New(w, deps)
+	u := ui.New(w, deps)
+	// Closing the window mid-run ends the recording and waits (briefly)
+	// for a turn being measured to be saved.
+	w.SetCloseIntercept(func() { u.Close(15*time.Second, w.Close) })
 	w.ShowAndRun()
 	return 0
 }

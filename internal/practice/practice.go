@@ -6,6 +6,7 @@
 package practice
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,9 +41,16 @@ type Player interface {
 	Play(ctx context.Context, clip pcm.Clip) error
 }
 
-// Store keeps finished attempts.
+// Store keeps the attempts. A run writes the attempt row when its first
+// answer has been measured (BeginAttempt, with that turn), commits every
+// later turn as soon as it is measured (SaveTurn, which replaces a turn of
+// the same index), and marks the attempt finished after the last
+// (FinishAttempt). Leaving, a crash or a lost device therefore keeps every
+// measured turn, as an unfinished attempt.
 type Store interface {
-	SaveAttempt(ctx context.Context, a *store.Attempt) error
+	BeginAttempt(ctx context.Context, a *store.Attempt) error
+	SaveTurn(ctx context.Context, attemptID string, t *store.Turn) error
+	FinishAttempt(ctx context.Context, id string, finished time.Time) error
 }
 
 // Errors the app translates device errors into, so that the UI can say what
@@ -51,6 +59,8 @@ var (
 	ErrNoMicrophone = errors.New("no microphone")
 	ErrNoSpeaker    = errors.New("no speaker")
 	ErrDeviceLost   = errors.New("audio device lost")
+	// ErrDeviceBusy means the device is held by a stream still open.
+	ErrDeviceBusy = errors.New("audio device busy")
 )
 
 // Phase is the step a turn is in, reported to the UI as it changes.
@@ -115,6 +125,11 @@ type TurnResult struct {
 	Findings      []coach.Finding
 	// Clip is the recorded answer, kept for playback and the timeline.
 	Clip pcm.Clip
+	// Dropped is how much of the answer was lost while recording.
+	Dropped time.Duration
+	// SaveErr is why the turn could not be committed to the store (nil
+	// when it was). The turn is measured and its recording kept either way.
+	SaveErr error
 }
 
 // Run is one role-play of one scenario. Turn and Finish are called
@@ -126,6 +141,8 @@ type Run struct {
 	started time.Time
 	results []TurnResult
 	levels  chan analysis.LiveStats // capacity 1; newest wins
+	begun   bool                    // the attempt row is in the store
+	cue     time.Duration           // the current take's cue, set by record before PhaseRecording
 
 	mu   sync.Mutex         // guards stop
 	stop context.CancelFunc // ends the current recording; nil when none
@@ -243,15 +260,40 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return TurnResult{}, fmt.Errorf("create recordings folder: %w", err)
 	}
-	path := filepath.Join(dir, fmt.Sprintf("turn-%d.wav", idx+1))
-	answer, cue, err := r.record(ctx, path, func(p Phase) { on(p, line) }, idx)
+	path, err := newTakePath(dir, idx)
 	if err != nil {
+		return TurnResult{}, err
+	}
+	// The take's sidecar lets a crash mid-answer be attached to this
+	// attempt at the next start (Recover).
+	info := takeInfo{
+		AttemptID: r.id, ScenarioID: r.cfg.Scenario.ID, ScenarioTitle: r.cfg.Scenario.Title,
+		StartedAt: r.started, PlannedTurns: len(r.cfg.Scenario.Turns),
+		Index: idx, LineID: turn.ID, LineText: line.Text, Variant: string(variant), CueMS: -1,
+	}
+	if err := writeTakeInfo(path, info); err != nil {
+		return TurnResult{}, err
+	}
+	answer, cue, err := r.record(ctx, path, func(p Phase) {
+		if p == PhaseRecording { // the cue is known: a rescue measures from it
+			info.CueMS = float64(r.cue) / float64(time.Millisecond)
+			if err := writeTakeInfo(path, info); err != nil {
+				r.cfg.Logf("practice: turn=%d: %v", idx+1, err)
+			}
+		}
+		on(p, line)
+	}, idx)
+	if err != nil {
+		// The take stays on disk; the turn is played again or the rep has
+		// left, so it is not one to rescue into the history.
+		removeTakeInfo(path)
 		return TurnResult{}, err
 	}
 
 	on(PhaseAnalysing, line)
 	rep, err := analysis.Analyze(answer, analysis.Options{Cue: cue})
 	if err != nil {
+		removeTakeInfo(path)
 		return TurnResult{}, fmt.Errorf("analyse answer %s: %w", path, err)
 	}
 	res := TurnResult{
@@ -259,11 +301,114 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 		Cue: cue, RecordingPath: path, Report: rep,
 		Findings: coach.Assess(rep, r.cfg.Bands, r.cfg.Baseline),
 		Clip:     answer,
+		SaveErr:  errUnsaved,
 	}
-	r.results = append(r.results, res)
 	r.cfg.Logf("practice: turn=%d measured latency=%.3fs pauses=%d mean=%.1fdBFS nospeech=%v",
 		idx+1, rep.Latency.Seconds(), len(rep.Pauses), rep.MeanDBFS, rep.NoSpeech)
+	// Commit even when the rep has just left: the answer is measured. A
+	// context of its own bounds the wait without being cancelled by the
+	// screen.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
+	defer cancel()
+	r.results = append(r.results, res)
+	r.flush(sctx) // each result's SaveErr says how it went
+	res = r.results[len(r.results)-1]
+	if res.SaveErr == nil {
+		removeTakeInfo(path)
+		r.cfg.Logf("practice: turn=%d saved to attempt %s", idx+1, r.id)
+	} else {
+		r.cfg.Logf("practice: turn=%d not saved: %v", idx+1, res.SaveErr)
+	}
 	return res, nil
+}
+
+// saveTimeout bounds one commit: SQLite's busy timeout is 5 s, so this
+// leaves room for one wait and the write itself.
+const saveTimeout = 10 * time.Second
+
+// flush commits every measured turn the store does not have yet: the
+// attempt row with the first turns that reach it, then each turn on its
+// own. A turn whose commit failed (a full disk since cleared, a busy
+// database) is tried again with the next one, so no turn is lost because an
+// earlier one could not be saved. Each result's SaveErr says how its own
+// commit went; flush returns the first failure.
+func (r *Run) flush(ctx context.Context) error {
+	if r.cfg.Store == nil {
+		for i := range r.results {
+			r.results[i].SaveErr = ErrNotSaved
+		}
+		return ErrNotSaved
+	}
+	var pending []*TurnResult
+	for i := range r.results {
+		if !r.begun || r.results[i].SaveErr != nil {
+			pending = append(pending, &r.results[i])
+		}
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	if !r.begun {
+		a := r.attempt()
+		for _, p := range pending {
+			a.Turns = append(a.Turns, r.storeTurn(*p))
+		}
+		err := r.cfg.Store.BeginAttempt(ctx, &a)
+		switch {
+		case err == nil:
+			r.begun = true
+			for _, p := range pending {
+				p.SaveErr = nil
+			}
+			return nil
+		case errors.Is(err, store.ErrExists):
+			r.begun = true // a rescued take already wrote the row
+		default:
+			err = fmt.Errorf("save attempt: %w", err)
+			for _, p := range pending {
+				p.SaveErr = err
+			}
+			return err
+		}
+	}
+	var first error
+	for _, p := range pending {
+		t := r.storeTurn(*p)
+		p.SaveErr = nil
+		if err := r.cfg.Store.SaveTurn(ctx, r.id, &t); err != nil {
+			p.SaveErr = fmt.Errorf("save turn %d: %w", p.Index+1, err)
+			first = cmp.Or(first, p.SaveErr)
+		}
+	}
+	return first
+}
+
+// errUnsaved marks a measured turn that flush has not committed yet.
+var errUnsaved = errors.New("not saved yet")
+
+// ErrNotSaved means the run has no database, so answers are measured and
+// recorded but not kept in the history.
+var ErrNotSaved = errors.New("practice is not being saved: no database")
+
+// attempt is the run's attempt row without turns.
+func (r *Run) attempt() store.Attempt {
+	return store.Attempt{
+		ID:            r.id,
+		ScenarioID:    r.cfg.Scenario.ID,
+		ScenarioTitle: r.cfg.Scenario.Title,
+		StartedAt:     r.started,
+		PlannedTurns:  len(r.cfg.Scenario.Turns),
+	}
+}
+
+// storeTurn is res as the store keeps it, its recording relative to the
+// data folder so that the folder can be moved.
+func (r *Run) storeTurn(res TurnResult) store.Turn {
+	return store.Turn{
+		Index: res.Index, LineID: res.TurnID, LineText: res.Line.Text, Variant: string(res.Variant),
+		Cue: res.Cue, RecordingPath: relPath(r.cfg.DataDir, res.RecordingPath), Report: res.Report,
+		Dropped: res.Dropped,
+	}
 }
 
 // LoadLine reads a customer line's audio from audio (the bundled assets,
@@ -315,6 +460,7 @@ func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) 
 			r.cfg.Logf("practice: cue tone: %v", err)
 		}
 		cue = c.position()
+		r.cue = cue
 		r.cfg.Logf("practice: turn=%d cue at %.3fs", idx+1, cue.Seconds())
 		on(PhaseRecording)
 	case <-recCtx.Done():
@@ -331,25 +477,25 @@ func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) 
 	return clip, cue, nil
 }
 
-// Finish saves the attempt with every answered turn.
+// Finish marks the attempt finished; every turn is already committed.
+// It returns the attempt as saved. With no database it returns the attempt
+// and ErrNotSaved; a run with no measured turn saves nothing.
 func (r *Run) Finish(ctx context.Context) (store.Attempt, error) {
-	a := store.Attempt{
-		ID:            r.id,
-		ScenarioID:    r.cfg.Scenario.ID,
-		ScenarioTitle: r.cfg.Scenario.Title,
-		StartedAt:     r.started,
-		FinishedAt:    r.cfg.Now().UTC(),
-	}
+	a := r.attempt()
+	a.FinishedAt = r.cfg.Now().UTC()
 	for _, res := range r.results {
-		a.Turns = append(a.Turns, store.Turn{
-			Index: res.Index, LineID: res.TurnID, LineText: res.Line.Text, Variant: string(res.Variant),
-			Cue: res.Cue, RecordingPath: res.RecordingPath, Report: res.Report,
-		})
+		a.Turns = append(a.Turns, r.storeTurn(res))
 	}
 	if r.cfg.Store == nil {
-		return a, errors.New("save attempt: no database")
+		return a, ErrNotSaved
 	}
-	if err := r.cfg.Store.SaveAttempt(ctx, &a); err != nil {
+	if len(r.results) == 0 {
+		return a, nil
+	}
+	if err := r.flush(ctx); err != nil {
+		return a, err
+	}
+	if err := r.cfg.Store.FinishAttempt(ctx, r.id, a.FinishedAt); err != nil {
 		return a, fmt.Errorf("save attempt: %w", err)
 	}
 	r.cfg.Logf("practice: saved attempt %s (%d turns)", a.ID, len(a.Turns))
@@ -377,4 +523,34 @@ func tone(hz float64, d time.Duration, dbfs float64, rampD time.Duration) pcm.Cl
 		s[i] = float32(amp * g * math.Sin(2*math.Pi*hz*float64(i)/rate))
 	}
 	return pcm.Clip{Rate: rate, Samples: s}
+}
+
+// Resume continues an unfinished attempt of cfg.Scenario: its stored turns
+// count as answered (their recordings and measurements as stored) and the
+// next Turn plays the first unanswered one. The stored turns must be the
+// first ones of the scenario, in order.
+func Resume(cfg Config, att store.Attempt) (*Run, error) {
+	r, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if att.ScenarioID != cfg.Scenario.ID {
+		return nil, fmt.Errorf("resume attempt %s: it is of scenario %q, not %q", att.ID, att.ScenarioID, cfg.Scenario.ID)
+	}
+	if len(att.Turns) >= len(cfg.Scenario.Turns) {
+		return nil, fmt.Errorf("resume attempt %s: every turn is already answered", att.ID)
+	}
+	for i, t := range att.Turns {
+		if t.Index != i || t.LineID != cfg.Scenario.Turns[i].ID {
+			return nil, fmt.Errorf("resume attempt %s: turn %d does not match the scenario as it is now", att.ID, i+1)
+		}
+		rep := t.Report
+		r.results = append(r.results, TurnResult{
+			Index: i, TurnID: t.LineID, Line: scenario.Line{Text: t.LineText}, Variant: coach.Variant(t.Variant),
+			Step: cfg.Scenario.Turns[i].Step, Cue: t.Cue, RecordingPath: RecordingFile(cfg.DataDir, t.RecordingPath),
+			Report: rep, Findings: coach.Assess(rep, r.cfg.Bands, r.cfg.Baseline), Dropped: t.Dropped,
+		})
+	}
+	r.id, r.started, r.begun = att.ID, att.StartedAt, true
+	return r, nil
 }

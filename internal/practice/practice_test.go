@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -62,6 +63,11 @@ type fakeMic struct {
 	cued      chan struct{} // released once the cue is taken
 	failAfter int           // chunks after the cue before returning errLost; 0 = never
 	errLost   error
+	// pauseAt, when > 0, freezes the mic that many chunks after the cue:
+	// paused is closed and Record waits for ctx (a process frozen
+	// mid-answer, as a crash leaves it).
+	pauseAt int
+	paused  chan struct{}
 }
 
 func (m *fakeMic) SampleRate() int { return rate }
@@ -84,6 +90,11 @@ func (m *fakeMic) Record(ctx context.Context, sink func([]float32) error) error 
 		}
 		if m.failAfter > 0 && i == m.failAfter {
 			return m.errLost
+		}
+		if m.pauseAt > 0 && i == m.pauseAt {
+			close(m.paused)
+			<-ctx.Done()
+			return nil
 		}
 		for j := range chunk {
 			chunk[j] = 0
@@ -110,11 +121,73 @@ func (s *fakeSpeaker) Play(ctx context.Context, c pcm.Clip) error {
 	return nil
 }
 
-type fakeStore struct{ saved []store.Attempt }
+// fakeStore keeps attempts in memory the way the store does (a turn of the
+// same index is replaced), and fails every call while fail is set.
+type fakeStore struct {
+	mu   sync.Mutex
+	atts []store.Attempt
+	fail error
+}
 
-func (f *fakeStore) SaveAttempt(_ context.Context, a *store.Attempt) error {
-	f.saved = append(f.saved, *a)
+func (f *fakeStore) BeginAttempt(_ context.Context, a *store.Attempt) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		return f.fail
+	}
+	for _, have := range f.atts {
+		if have.ID == a.ID {
+			return store.ErrExists
+		}
+	}
+	c := *a
+	c.Turns = append([]store.Turn(nil), a.Turns...)
+	f.atts = append(f.atts, c)
 	return nil
+}
+
+func (f *fakeStore) SaveTurn(_ context.Context, id string, t *store.Turn) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		return f.fail
+	}
+	for i := range f.atts {
+		if f.atts[i].ID != id {
+			continue
+		}
+		for j := range f.atts[i].Turns {
+			if f.atts[i].Turns[j].Index == t.Index {
+				f.atts[i].Turns[j] = *t
+				return nil
+			}
+		}
+		f.atts[i].Turns = append(f.atts[i].Turns, *t)
+		return nil
+	}
+	return store.ErrNotFound
+}
+
+func (f *fakeStore) FinishAttempt(_ context.Context, id string, at time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		return f.fail
+	}
+	for i := range f.atts {
+		if f.atts[i].ID == id {
+			f.atts[i].FinishedAt = at
+			return nil
+		}
+	}
+	return store.ErrNotFound
+}
+
+// saved is a copy of what the store holds.
+func (f *fakeStore) saved() []store.Attempt {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]store.Attempt(nil), f.atts...)
 }
 
 func wavBytes(t *testing.T, samples []float32) []byte {
@@ -260,11 +333,18 @@ func TestRunTurnsBranchAndSave(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(r.store.saved) != 1 || len(att.Turns) != 2 || att.ID != r.run.ID() || att.ScenarioID != "test" {
-				t.Fatalf("saved %+v, want one attempt of scenario test with 2 turns", r.store.saved)
+			saved := r.store.saved()
+			if len(saved) != 1 || len(saved[0].Turns) != 2 || saved[0].ID != r.run.ID() || saved[0].ScenarioID != "test" ||
+				saved[0].PlannedTurns != 2 || !saved[0].FinishedAt.Equal(att.FinishedAt) || att.FinishedAt.IsZero() {
+				t.Fatalf("saved %+v, want one finished attempt of scenario test with 2 of 2 turns", saved)
 			}
-			if att.Turns[1].Variant != string(tt.wantVariant) || att.Turns[1].Report.NoSpeech {
-				t.Errorf("saved turn 2 = %+v", att.Turns[1])
+			if got := saved[0].Turns[1]; got.Variant != string(tt.wantVariant) || got.Report.NoSpeech {
+				t.Errorf("saved turn 2 = %+v", got)
+			}
+			for i, tr := range saved[0].Turns {
+				if want := fmt.Sprintf("recordings/%s/turn-%d.wav", r.run.ID(), i+1); tr.RecordingPath != want {
+					t.Errorf("turn %d stored path %q, want %q (relative to the data folder)", i+1, tr.RecordingPath, want)
+				}
 			}
 		})
 	}
@@ -320,6 +400,18 @@ func TestDeviceLostKeepsTheRecording(t *testing.T) {
 	}
 	if r.run.Index() != 0 {
 		t.Errorf("index after a failed turn = %d, want 0 (the turn can be retried)", r.run.Index())
+	}
+	// Trying the turn again records a new take; the partial one is kept.
+	r.mic.failAfter = 0
+	res, err := r.turn(context.Background(), nil)
+	if err != nil {
+		t.Fatalf("retried turn: %v", err)
+	}
+	if want := filepath.Join(r.dir, "recordings", r.run.ID(), "turn-1-take-2.wav"); res.RecordingPath != want {
+		t.Errorf("retry recorded to %s, want %s", res.RecordingPath, want)
+	}
+	if again, err := pcm.ReadFile(path); err != nil || len(again.Samples) != len(got.Samples) {
+		t.Errorf("the partial take changed after the retry: %v, %d samples", err, len(again.Samples))
 	}
 }
 
@@ -434,7 +526,7 @@ func TestRecoverParts(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(rec, "turn-3.wav.part"), []byte("garbage"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, errs := practice.RecoverParts(dir)
+	got, errs := practice.Recover(context.Background(), dir, nil)
 	if len(got) != 1 || got[0].Path != filepath.Join(rec, "turn-2.wav") || math.Abs(got[0].Duration-1) > 1e-9 {
 		t.Errorf("recovered %+v, want turn-2.wav of 1 s", got)
 	}

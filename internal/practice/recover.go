@@ -1,37 +1,136 @@
 package practice
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
+	"fallback/internal/analysis"
 	"fallback/internal/pcm"
+	"fallback/internal/store"
 )
 
 // Recovered is a recording rescued from an interrupted session.
 type Recovered struct {
 	Path     string // the repaired WAV
 	Duration float64
+	// AttemptID and Index (0-based) say which turn the recording answered,
+	// when its sidecar said so; Attached reports that the measured answer
+	// is now in the store as that turn (marked as recovered).
+	AttemptID string
+	Index     int
+	Attached  bool
 }
 
-// RecoverParts repairs every recording left as a ".part" file under
-// dataDir/recordings (the app stopped mid-answer: crash, power cut, killed)
-// so what was said is kept as a playable WAV beside the others. Files that
-// cannot be repaired are reported and left in place; nothing is deleted.
-func RecoverParts(dataDir string) ([]Recovered, []error) {
-	pattern := filepath.Join(dataDir, "recordings", "*", "*"+pcm.PartSuffix)
-	parts, err := filepath.Glob(pattern)
+// Recover rescues what an interrupted session (crash, power cut, kill)
+// left under dataDir/recordings: every ".part" recording is repaired into
+// a playable WAV, and every take whose sidecar shows it was never committed
+// is measured and committed to st as its turn — the attempt row is
+// written if the crash came before the first turn was saved — so the
+// interrupted answer reaches the history too. With st nil recordings are
+// only repaired. Files that cannot be repaired are reported and left in
+// place; nothing is deleted except the sidecars of attached takes.
+func Recover(ctx context.Context, dataDir string, st Store) ([]Recovered, []error) {
+	root := filepath.Join(dataDir, "recordings")
+	var out []Recovered
+	var errs []error
+	parts, err := filepath.Glob(filepath.Join(root, "*", "*"+pcm.PartSuffix))
 	if err != nil {
 		return nil, []error{fmt.Errorf("look for interrupted recordings: %w", err)}
 	}
-	var out []Recovered
-	var errs []error
+	repaired := map[string]pcm.Clip{}
 	for _, p := range parts {
 		clip, err := pcm.RepairPart(p)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		out = append(out, Recovered{Path: p[:len(p)-len(pcm.PartSuffix)], Duration: clip.Seconds()})
+		wav := strings.TrimSuffix(p, pcm.PartSuffix)
+		repaired[wav] = clip
+		out = append(out, Recovered{Path: wav, Duration: clip.Seconds(), Index: -1})
+	}
+	sidecars, err := filepath.Glob(filepath.Join(root, "*", "*.wav"+takeSuffix))
+	if err != nil {
+		return out, append(errs, fmt.Errorf("look for interrupted recordings: %w", err))
+	}
+	for _, sc := range sidecars {
+		wav := strings.TrimSuffix(sc, takeSuffix)
+		clip, wasPart := repaired[wav]
+		if !wasPart {
+			c, err := pcm.ReadFile(wav)
+			if errors.Is(err, fs.ErrNotExist) {
+				// The take never got a sound: the crash came before the
+				// microphone opened. Nothing to rescue.
+				os.Remove(sc)
+				continue
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("rescue %s: %w", wav, err))
+				continue
+			}
+			clip = c
+		}
+		rec, err := attach(ctx, dataDir, st, wav, clip)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if !wasPart && !rec.Attached && err == nil {
+			continue
+		}
+		found := false
+		for i := range out {
+			if out[i].Path == wav {
+				out[i], found = rec, true
+			}
+		}
+		if !found {
+			out = append(out, rec)
+		}
 	}
 	return out, errs
+}
+
+// attach measures the rescued take at wav and commits it as the turn its
+// sidecar names.
+func attach(ctx context.Context, dataDir string, st Store, wav string, clip pcm.Clip) (Recovered, error) {
+	rec := Recovered{Path: wav, Duration: clip.Seconds(), Index: -1}
+	info, err := readTakeInfo(wav)
+	if err != nil {
+		return rec, fmt.Errorf("rescue %s: %w", wav, err)
+	}
+	rec.AttemptID, rec.Index = info.AttemptID, info.Index
+	if st == nil {
+		return rec, nil
+	}
+	cue := time.Duration(0)
+	if info.CueMS >= 0 {
+		cue = time.Duration(info.CueMS * float64(time.Millisecond))
+	}
+	rep, err := analysis.Analyze(clip, analysis.Options{Cue: cue})
+	if err != nil {
+		return rec, fmt.Errorf("rescue %s: analyse: %w", wav, err)
+	}
+	t := store.Turn{
+		Index: info.Index, LineID: info.LineID, LineText: info.LineText, Variant: info.Variant,
+		Cue: cue, RecordingPath: relPath(dataDir, wav), Report: rep, Recovered: true,
+	}
+	a := store.Attempt{
+		ID: info.AttemptID, ScenarioID: info.ScenarioID, ScenarioTitle: info.ScenarioTitle,
+		StartedAt: info.StartedAt, PlannedTurns: info.PlannedTurns, Turns: []store.Turn{t},
+	}
+	err = st.BeginAttempt(ctx, &a)
+	if errors.Is(err, store.ErrExists) {
+		err = st.SaveTurn(ctx, info.AttemptID, &t)
+	}
+	if err != nil {
+		return rec, fmt.Errorf("rescue %s: %w", wav, err)
+	}
+	rec.Attached = true
+	removeTakeInfo(wav)
+	return rec, nil
 }

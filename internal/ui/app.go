@@ -10,6 +10,10 @@ import (
 	"fmt"
 	"io/fs"
 	"log"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -64,6 +68,8 @@ type Deps struct {
 	AudioErr error
 	// NewRun starts a role-play with the currently chosen devices.
 	NewRun func(sc scenario.Scenario) (*practice.Run, error)
+	// ResumeRun continues an unfinished attempt of sc (optional).
+	ResumeRun func(sc scenario.Scenario, att store.Attempt) (*practice.Run, error)
 	// Recorder opens the chosen microphone for recording own lines.
 	Recorder func() (practice.Recorder, error)
 	Player   Player
@@ -82,12 +88,25 @@ type Deps struct {
 	// Shown, when set, is told the title of every screen shown (on the UI
 	// goroutine): for logs and for tests that wait for a screen.
 	Shown func(title string)
+	// Log, when set, is told of the role-play's steps as the screen shows
+	// them ("ui: answering turn 2"), on the UI goroutine: for logs and for
+	// tests that act at a given step.
+	Log func(format string, args ...any)
 }
 
 // App is the window's content and navigation.
 type App struct {
 	win  fyne.Window
 	deps Deps
+
+	// work counts the goroutines that must end before the window closes
+	// (a turn being measured and saved).
+	work sync.WaitGroup
+
+	// stopPlay stops the sound playing and playDone is closed when it has
+	// ended (UI goroutine only; see play).
+	stopPlay context.CancelFunc
+	playDone chan struct{}
 
 	onKey     func(*fyne.KeyEvent) // the current screen's key handler (UI goroutine only)
 	cancel    context.CancelFunc   // stops the current screen's goroutines
@@ -100,16 +119,52 @@ func New(w fyne.Window, deps Deps) *App {
 		deps.Bands = coach.DefaultBands()
 	}
 	a := &App{win: w, deps: deps}
-	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if a.onKey != nil {
-			a.onKey(ev)
-		}
-	})
+	w.Canvas().SetOnTypedKey(a.typedKey)
 	a.ShowHome()
+	// Problems are said at start, not when the first answer is saved.
+	if deps.HistoryErr != nil {
+		log.Printf("ui: practice database: %v", deps.HistoryErr)
+		dialog.ShowInformation("Your practice cannot be saved", Friendly(deps.HistoryErr), w)
+	}
 	if deps.Notice != "" {
 		dialog.ShowInformation("Welcome back", deps.Notice, w)
 	}
 	return a
+}
+
+// Close stops the current screen (a role-play stops recording; a turn
+// being measured is still measured and saved), waits for its work to end,
+// at most wait, and then calls then on the UI goroutine. The app calls it
+// when the window is asked to close.
+func (a *App) Close(wait time.Duration, then func()) {
+	if a.cancel != nil {
+		a.cancel()
+	}
+	go func() {
+		ended := make(chan struct{})
+		go func() { a.work.Wait(); close(ended) }()
+		select {
+		case <-ended:
+		case <-time.After(wait):
+			log.Printf("ui: closing with work still running after %s", wait)
+		}
+		fyne.Do(then)
+	}()
+}
+
+// logf reports a step of the UI to Deps.Log.
+func (a *App) logf(format string, args ...any) {
+	if a.deps.Log != nil {
+		a.deps.Log(format, args...)
+	}
+}
+
+// firstLine is the first line of s (Friendly's advice without the detail).
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // show replaces the window content, stopping the previous screen's work.
@@ -164,10 +219,22 @@ func Friendly(err error) string {
 		advice = "No speaker or headset is available. Connect one, then choose it under Settings → Speaker."
 	case errors.Is(err, practice.ErrDeviceLost):
 		advice = "The audio device stopped working (unplugged?). What was recorded so far is kept. Reconnect it, press Refresh devices in Settings, and try the turn again."
+	case errors.Is(err, practice.ErrDeviceBusy):
+		advice = "The audio device is in use (a recording or playback is still running). Stop it, then try again."
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG), errors.Is(err, store.ErrDiskFull):
+		advice = "The disk is full. Everything saved before is kept; free some space, then try again."
+	case errors.Is(err, syscall.EIO):
+		advice = "The disk reported an error while writing. Everything saved before is kept; check the disk, then try again."
 	case errors.Is(err, pcm.ErrCorrupt), errors.Is(err, pcm.ErrUnsupported):
 		advice = "An audio file could not be read."
 	case errors.Is(err, store.ErrDamaged):
-		advice = "The practice database is damaged. It has not been changed; move it aside to start a new one."
+		advice = "The practice database is damaged. It has not been changed; move it aside (see Detail for where it is) to start a new one. Until then practice is not saved."
+	case errors.Is(err, store.ErrTooNew):
+		advice = "The practice database was written by a newer version of Fallback. It has not been changed; update Fallback to use it. Until then practice is not saved."
+	case errors.Is(err, store.ErrForeign):
+		advice = "The file where Fallback keeps its practice belongs to another program. It has not been changed; move it aside or choose another data folder (--data). Until then practice is not saved."
+	case errors.Is(err, practice.ErrNotSaved):
+		advice = "Practice is not being saved: the practice database is not available."
 	default:
 		advice = "Something went wrong."
 	}

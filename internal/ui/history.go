@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"math"
 
@@ -16,61 +15,110 @@ import (
 const historyLimit = 200
 
 // ShowHistory lists past attempts, newest first; choosing one reopens its
-// results. Up/Down choose, Enter opens, Escape goes back.
+// results, and an unfinished one can be finished. Up/Down choose, Enter
+// opens, F finishes, Escape goes back. The database is read off the UI
+// goroutine; the screen says "Loading…" meanwhile.
 func (a *App) ShowHistory() {
 	header := container.NewVBox(a.nav("History"), widget.NewLabelWithStyle("Past attempts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	message := func(text string) {
+		msg := widget.NewLabel(text)
+		msg.Wrapping = fyne.TextWrapWord
+		a.show("History", container.NewBorder(header, nil, nil, nil, msg), a.backHome)
+	}
 	if a.deps.History == nil {
-		msg := widget.NewLabel("History is unavailable.\n\n" + Friendly(a.deps.HistoryErr))
-		msg.Wrapping = fyne.TextWrapWord
-		a.show("History", container.NewBorder(header, nil, nil, nil, msg), a.backHome)
+		message("History is unavailable.\n\n" + Friendly(a.deps.HistoryErr))
 		return
 	}
-	items, err := a.deps.History.ListAttempts(context.Background(), historyLimit)
-	if err != nil {
-		a.showError("Cannot read your history", err)
-		items = nil
-	}
-	if len(items) == 0 {
-		msg := widget.NewLabel("No attempts yet. Choose a scenario and answer the customer: every attempt is kept here.")
-		msg.Wrapping = fyne.TextWrapWord
-		a.show("History", container.NewBorder(header, nil, nil, nil, msg), a.backHome)
-		return
-	}
+	loading := widget.NewLabel("Loading your history…")
+	ctx := a.show("History", container.NewBorder(header, nil, nil, nil, loading), a.backHome)
+	h := a.deps.History
+	go func() {
+		items, err := h.ListAttempts(ctx, historyLimit)
+		fyne.Do(func() {
+			if ctx.Err() != nil {
+				return // the rep has moved on
+			}
+			if err != nil {
+				a.showError("Cannot read your history", err)
+				items = nil
+			}
+			if len(items) == 0 {
+				message("No attempts yet. Choose a scenario and answer the customer: every attempt is kept here.")
+				return
+			}
+			a.historyList(header, items)
+		})
+	}()
+}
+
+// historyList shows the attempts read by ShowHistory.
+func (a *App) historyList(header fyne.CanvasObject, items []store.AttemptSummary) {
 	selected := 0
-	list := widget.NewList(
+	list := a.newList(
 		func() int { return len(items) },
 		func() fyne.CanvasObject { return widget.NewLabel("attempt") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			it := items[i]
-			o.(*widget.Label).SetText(historyRow(it))
+			o.(*widget.Label).SetText(historyRow(items[i]))
 		},
 	)
-	open := func(i int) {
+	// withAttempt reads attempt i off the UI goroutine and gives it to f.
+	withAttempt := func(i int, what string, f func(store.Attempt)) {
 		if i < 0 || i >= len(items) {
 			return
 		}
-		att, err := a.deps.History.Attempt(context.Background(), items[i].ID)
-		if err != nil {
-			a.showError("Cannot open this attempt", err)
+		id, ctx := items[i].ID, a.screenCtx // this screen's, read on the UI goroutine
+		go func() {
+			att, err := a.deps.History.Attempt(ctx, id)
+			fyne.Do(func() {
+				if ctx.Err() != nil {
+					return
+				}
+				if err != nil {
+					a.showError(what, err)
+					return
+				}
+				f(att)
+			})
+		}()
+	}
+	open := func(i int) { withAttempt(i, "Cannot open this attempt", func(att store.Attempt) { a.ShowResults(att, nil) }) }
+	finish := func(i int) {
+		if i < 0 || i >= len(items) || !unfinished(items[i]) {
 			return
 		}
-		a.ShowResults(att, nil)
+		withAttempt(i, "Cannot finish this attempt", a.ResumeRolePlay)
 	}
-	list.OnSelected = func(i widget.ListItemID) { selected = i }
 	openBtn := widget.NewButton("Open (Enter)", func() { open(selected) })
 	openBtn.Importance = widget.HighImportance
+	finishBtn := widget.NewButton("Finish this attempt (F)", func() { finish(selected) })
+	list.OnSelected = func(i widget.ListItemID) {
+		selected = i
+		if unfinished(items[i]) && a.deps.ResumeRun != nil {
+			finishBtn.Enable()
+		} else {
+			finishBtn.Disable()
+		}
+	}
 	list.Select(0)
-	a.show("History", container.NewBorder(header, container.NewHBox(openBtn), nil, nil, list), func(ev *fyne.KeyEvent) {
+	a.show("History", container.NewBorder(header, container.NewHBox(openBtn, finishBtn), nil, nil, list), func(ev *fyne.KeyEvent) {
 		if listKey(ev, list, selected, len(items)) {
 			return
 		}
 		switch ev.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
 			open(selected)
+		case fyne.KeyF:
+			finish(selected)
 		case fyne.KeyEscape:
 			a.ShowHome()
 		}
 	})
+}
+
+// unfinished reports whether the attempt stopped before its last turn
+// (the rep left, the app was closed or crashed, a device was lost).
+func unfinished(it store.AttemptSummary) bool {
+	return it.FinishedAt.IsZero() && (it.PlannedTurns == 0 || it.TurnCount < it.PlannedTurns)
 }
 
 // backHome is the key handler of screens whose only key is Escape.
@@ -82,7 +130,7 @@ func (a *App) backHome(ev *fyne.KeyEvent) {
 
 // listKey moves a list's selection with Up and Down (the list itself only
 // does so when focused) and reports whether it used the key.
-func listKey(ev *fyne.KeyEvent, list *widget.List, selected, n int) bool {
+func listKey(ev *fyne.KeyEvent, list *KeyList, selected, n int) bool {
 	switch {
 	case ev.Name == fyne.KeyDown && selected+1 < n:
 		list.Select(selected + 1)
@@ -97,9 +145,24 @@ func listKey(ev *fyne.KeyEvent, list *widget.List, selected, n int) bool {
 
 // historyRow is one attempt in the history list.
 func historyRow(it store.AttemptSummary) string {
-	row := fmt.Sprintf("%s   %s   %d turns", it.StartedAt.Local().Format("2006-01-02 15:04"), it.ScenarioTitle, it.TurnCount)
+	turns := plural(it.TurnCount, "turn")
+	if unfinished(it) {
+		turns += " · unfinished"
+		if it.PlannedTurns > 0 {
+			turns = fmt.Sprintf("%d of %s · unfinished", it.TurnCount, plural(it.PlannedTurns, "turn"))
+		}
+	}
+	row := fmt.Sprintf("%s   %s   %s", it.StartedAt.Local().Format("2006-01-02 15:04"), it.ScenarioTitle, turns)
 	if it.SpokenTurns > 0 && !math.IsNaN(it.MeanDBFS) {
 		row += fmt.Sprintf("   · pause before replying %.2f s, volume %.1f dBFS (means)", it.MeanLatency.Seconds(), it.MeanDBFS)
 	}
 	return row
+}
+
+// plural is "1 turn", "2 turns".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

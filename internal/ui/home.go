@@ -34,7 +34,7 @@ func (a *App) ShowHome() {
 	start := widget.NewButton("Start (Enter)", nil)
 	start.Importance = widget.HighImportance
 
-	list := widget.NewList(
+	list := a.newList(
 		func() int { return len(scs) },
 		func() fyne.CanvasObject {
 			t := widget.NewLabelWithStyle("title", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

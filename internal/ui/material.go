@@ -172,7 +172,7 @@ func (a *App) ShowMaterial() {
 		}
 	}
 
-	pick := widget.NewSelect(titles, func(title string) {
+	pick := a.newSelect(titles, func(title string) {
 		for _, s := range scs {
 			if s.Title == title {
 				fill(s)

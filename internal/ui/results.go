@@ -12,6 +12,7 @@ import (
 	"fallback/internal/analysis"
 	"fallback/internal/coach"
 	"fallback/internal/pcm"
+	"fallback/internal/practice"
 	"fallback/internal/scenario"
 	"fallback/internal/store"
 )
@@ -69,7 +70,7 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 		if i < len(clips) {
 			clip = clips[i]
 		}
-		play := widget.NewButton("Play answer", func() { a.playAnswer(ctx, t.RecordingPath, clip) })
+		play := widget.NewButton("Play answer", func() { a.playAnswer(ctx, practice.RecordingFile(a.deps.DataDir, t.RecordingPath), clip) })
 		if a.deps.Player == nil {
 			play.Disable()
 		}
@@ -81,7 +82,7 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 		line.Wrapping = fyne.TextWrapWord
 		body := container.NewVBox(line, grid, note)
 		if st, ok := a.findTurn(att.ScenarioID, t.LineID); ok {
-			body.Add(methodPart(st))
+			body.Add(a.methodPart(st))
 		}
 		body.Add(container.NewHBox(play))
 		cards.Add(widget.NewCard(heading, "", body))
@@ -115,12 +116,25 @@ func (a *App) playAnswer(ctx context.Context, path string, clip pcm.Clip) {
 // play loads a clip and plays it off the UI goroutine; a failure to load or
 // play (unless the screen was left) is shown under title.
 func (a *App) play(ctx context.Context, title string, load func() (pcm.Clip, error)) {
+	// One sound at a time: a new play stops the one before and starts
+	// when it has ended, so two streams never overlap.
+	if a.stopPlay != nil {
+		a.stopPlay()
+	}
+	pctx, cancel := context.WithCancel(ctx)
+	prev, done := a.playDone, make(chan struct{})
+	a.stopPlay, a.playDone = cancel, done
 	go func() {
-		clip, err := load()
-		if err == nil {
-			err = a.deps.Player.Play(ctx, clip)
+		defer close(done)
+		defer cancel()
+		if prev != nil {
+			<-prev
 		}
-		if err != nil && ctx.Err() == nil {
+		clip, err := load()
+		if err == nil && pctx.Err() == nil {
+			err = a.deps.Player.Play(pctx, clip)
+		}
+		if err != nil && pctx.Err() == nil {
 			log.Printf("ui: %s: %v", title, err)
 			fyne.Do(func() { a.showError(title, err) })
 		}
@@ -145,7 +159,7 @@ func (a *App) findTurn(scenarioID, turnID string) (scenario.Turn, bool) {
 
 // methodPart is the content side of a turn: the step of the method, the
 // rep's self-check and the model answer (folded, to try first unaided).
-func methodPart(t scenario.Turn) fyne.CanvasObject {
+func (a *App) methodPart(t scenario.Turn) fyne.CanvasObject {
 	box := container.NewVBox()
 	if t.Step != "" {
 		l := widget.NewLabel("Method: " + scenario.Hint(t.Step))
@@ -155,7 +169,7 @@ func methodPart(t scenario.Turn) fyne.CanvasObject {
 	if len(t.Checks) > 0 {
 		box.Add(widget.NewLabelWithStyle("Self-check — did you…", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for _, c := range t.Checks {
-			box.Add(widget.NewCheck(c, nil))
+			box.Add(a.newCheck(c, nil))
 		}
 	}
 	if t.Model != "" {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"log"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -17,25 +16,83 @@ import (
 	"fallback/internal/pcm"
 	"fallback/internal/practice"
 	"fallback/internal/scenario"
+	"fallback/internal/store"
 )
 
-// playState is where the role-play screen stands; only the UI goroutine
-// reads or writes it.
+// playState is where the role-play screen stands.
 type playState int
 
 const (
 	stateReady     playState = iota // waiting for Space to play the next turn
-	stateBusy                       // customer speaking, cue, analysing
+	stateBusy                       // customer speaking, cue, analysing, saving
 	stateRecording                  // the rep is answering
-	stateFinished
+	stateFinished                   // the last turn is done or the rep left
 )
 
 // levelRate is how often the meter and the clock are redrawn (≈ 30 Hz).
 const levelRate = 33 * time.Millisecond
 
-// ShowRolePlay runs sc: Space starts each turn and ends each answer, Escape
-// leaves. Each turn plays the customer's line, gives the cue and records.
+// rolePlay is the role-play screen. Its fields are its state, its methods
+// its behaviours (start, stop, leave), which the keys and the buttons share
+// and tests call. Everything but run's own methods runs on the UI
+// goroutine; the turn runs in a goroutine of its own (see start), which
+// reaches the widgets only through fyne.Do.
+type rolePlay struct {
+	app *App
+	sc  scenario.Scenario
+	run *practice.Run
+	ctx context.Context // the screen's; done when the rep leaves it
+
+	state    playState
+	answered int // turns measured so far, as the screen knows it (UI goroutine)
+
+	turnLabel, line, step, elapsed, saveNote *widget.Label
+	status                                   *canvas.Text
+	cueDot                                   *canvas.Circle
+	meter                                    *LevelMeter
+	begin, finish                            *widget.Button
+}
+
+// ShowRolePlay runs sc from its first turn: Space starts each turn and ends
+// each answer, Escape leaves. Each turn plays the customer's line, gives
+// the cue and records; every measured turn is saved as it ends.
 func (a *App) ShowRolePlay(sc scenario.Scenario) {
+	if !a.canPlay(sc) {
+		return
+	}
+	run, err := a.deps.NewRun(sc)
+	if err != nil {
+		a.showError("Cannot start the role-play", err)
+		return
+	}
+	a.showRolePlay(sc, run)
+}
+
+// ResumeRolePlay continues the unfinished attempt att from its first
+// unanswered turn.
+func (a *App) ResumeRolePlay(att store.Attempt) {
+	sc, ok := a.findScenario(att.ScenarioID)
+	if !ok {
+		a.showError("Cannot finish this attempt", fmt.Errorf("the scenario %q is no longer in the library", att.ScenarioTitle))
+		return
+	}
+	if !a.canPlay(sc) {
+		return
+	}
+	if a.deps.ResumeRun == nil {
+		a.showError("Cannot finish this attempt", errors.New("resuming is not available"))
+		return
+	}
+	run, err := a.deps.ResumeRun(sc, att)
+	if err != nil {
+		a.showError("Cannot finish this attempt", err)
+		return
+	}
+	a.showRolePlay(sc, run)
+}
+
+// canPlay says, with a message, why sc cannot be played now.
+func (a *App) canPlay(sc scenario.Scenario) bool {
 	if a.deps.NewRun == nil {
 		err := a.deps.AudioErr
 		if err == nil {
@@ -44,185 +101,260 @@ func (a *App) ShowRolePlay(sc scenario.Scenario) {
 			err = fmt.Errorf("%w: %w", practice.ErrNoMicrophone, err)
 		}
 		a.showError("Cannot start the role-play", err)
-		return
+		return false
 	}
 	if missing := scenario.MissingAudio(sc, a.deps.Audio); a.deps.Audio != nil && len(missing) > 0 {
 		a.showError("This scenario is not ready", fmt.Errorf("%d customer line(s) have no audio yet (first: %s); record or import them under My lines", len(missing), missing[0]))
-		return
+		return false
 	}
-	run, err := a.deps.NewRun(sc)
-	if err != nil {
-		a.showError("Cannot start the role-play", err)
-		return
-	}
+	return true
+}
 
+// findScenario looks a scenario up in the library by id.
+func (a *App) findScenario(id string) (scenario.Scenario, bool) {
+	for _, sc := range a.deps.Scenarios {
+		if sc.ID == id {
+			return sc, true
+		}
+	}
+	return scenario.Scenario{}, false
+}
+
+func (a *App) showRolePlay(sc scenario.Scenario, run *practice.Run) {
+	rp := &rolePlay{app: a, sc: sc, run: run}
+	rp.build()
+	rp.setReady("Press Space to begin")
+}
+
+// build lays the screen out and shows it.
+func (rp *rolePlay) build() {
+	a, sc := rp.app, rp.sc
 	persona := widget.NewLabelWithStyle(fmt.Sprintf("%s — %s, %s · %s", sc.Persona.Name, sc.Persona.Role, sc.Persona.Company, sc.Persona.Mood),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	brief := widget.NewLabel(reflow(sc.Brief))
 	brief.Wrapping = fyne.TextWrapWord
 
-	turnLabel := widget.NewLabel("")
-	line := widget.NewLabel("")
-	line.Wrapping = fyne.TextWrapWord
-	showLine := widget.NewCheck("Show the customer's words", showsIf(line))
+	rp.turnLabel = widget.NewLabel("")
+	rp.line = widget.NewLabel("")
+	rp.line.Wrapping = fyne.TextWrapWord
+	showLine := a.newCheck("Show the customer's words", showsIf(rp.line))
 	showLine.SetChecked(true)
 
-	status := canvas.NewText("Press Space to begin", theme.Color(theme.ColorNameForeground))
-	status.TextSize = 28
-	status.TextStyle = fyne.TextStyle{Bold: true}
-	status.Alignment = fyne.TextAlignCenter
-	cueDot := canvas.NewCircle(color.Transparent)
-	cueDot.StrokeWidth = 0
-	cueBox := container.NewGridWrap(fyne.NewSize(28, 28), cueDot)
+	rp.status = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	rp.status.TextSize = 28
+	rp.status.TextStyle = fyne.TextStyle{Bold: true}
+	rp.status.Alignment = fyne.TextAlignCenter
+	rp.cueDot = canvas.NewCircle(color.Transparent)
+	rp.cueDot.StrokeWidth = 0
+	cueBox := container.NewGridWrap(fyne.NewSize(28, 28), rp.cueDot)
 
-	step := widget.NewLabel("")
-	step.Wrapping = fyne.TextWrapWord
-	showStep := widget.NewCheck("Show the method step (untick for a harder run)", showsIf(step))
+	rp.step = widget.NewLabel("")
+	rp.step.Wrapping = fyne.TextWrapWord
+	showStep := a.newCheck("Show the method step (untick for a harder run)", showsIf(rp.step))
 	showStep.SetChecked(true)
 
-	meter := NewLevelMeter()
-	elapsed := widget.NewLabel("0.0 s")
-	keys := widget.NewLabel("Space: start / stop · Esc: leave")
+	rp.meter = NewLevelMeter()
+	rp.elapsed = widget.NewLabel("0.0 s")
+	keys := widget.NewLabel("Space: start / stop · Esc: leave (finished turns are kept)")
 	keys.Importance = widget.LowImportance
 
-	var state playState
-	var ctx context.Context
-	var startTurn func()
-
-	done := widget.NewButton("Done (Space)", func() { run.Stop() })
-	done.Importance = widget.HighImportance
-	begin := widget.NewButton("Start (Space)", func() { startTurn() })
-	begin.Importance = widget.HighImportance
-	leave := widget.NewButton("Leave (Esc)", func() { run.Stop(); a.ShowHome() })
-
-	setStatus := func(text string, c color.Color) {
-		status.Text = text
-		status.Color = c
-		status.Refresh()
-	}
-	setCue := func(on bool) {
-		if on {
-			cueDot.FillColor = theme.Color(theme.ColorNameSuccess)
-		} else {
-			cueDot.FillColor = color.Transparent
-		}
-		cueDot.Refresh()
-	}
-	showTurn := func() {
-		if run.Done() {
-			return
-		}
-		t, _, _ := run.NextLine()
-		turnLabel.SetText(fmt.Sprintf("Turn %d of %d", run.Index()+1, len(sc.Turns)))
-		line.SetText("(the customer speaks when you press Space)")
-		step.SetText(stepHint(t))
-	}
-	setReady := func(msg string) {
-		state = stateReady
-		setStatus(msg, theme.Color(theme.ColorNameForeground))
-		setCue(false)
-		done.Disable()
-		begin.Enable()
-		showTurn()
+	rp.saveNote = widget.NewLabel("")
+	rp.saveNote.Wrapping = fyne.TextWrapWord
+	rp.saveNote.Importance = widget.WarningImportance
+	rp.saveNote.Hide()
+	if a.deps.History == nil {
+		rp.note("Your answers will be measured but not saved: " + firstLine(Friendly(a.deps.HistoryErr)))
 	}
 
-	startTurn = func() {
-		if state != stateReady || run.Done() {
-			return
-		}
-		state = stateBusy
-		begin.Disable()
-		go func() {
-			var rcancel context.CancelFunc = func() {}
-			defer func() { rcancel() }()
-			_, err := run.Turn(ctx, func(p practice.Phase, l scenario.Line) {
-				switch p {
-				case practice.PhaseCustomer:
-					fyne.Do(func() {
-						line.SetText(quote(l.Text))
-						setStatus("Customer speaking…", theme.Color(theme.ColorNamePrimary))
-						meter.SetLevel(-120)
-						elapsed.SetText("0.0 s")
-					})
-				case practice.PhaseCue:
-					fyne.Do(func() { setCue(true) })
-				case practice.PhaseRecording:
-					var rctx context.Context
-					rctx, rcancel = context.WithCancel(ctx)
-					go meterLoop(rctx, run.Levels(), meter, elapsed)
-					fyne.Do(func() {
-						state = stateRecording
-						setStatus("Speak now", theme.Color(theme.ColorNameSuccess))
-						done.Enable()
-					})
-				case practice.PhaseAnalysing:
-					rcancel()
-					fyne.Do(func() {
-						state = stateBusy
-						done.Disable()
-						setCue(false)
-						setStatus("Measuring your answer…", theme.Color(theme.ColorNameForeground))
-					})
-				}
-			})
-			rcancel()
-			if ctx.Err() != nil {
-				return // the rep left the screen
-			}
-			if err != nil {
-				fyne.Do(func() {
-					setReady("Press Space to try this turn again")
-					a.showError("The turn could not be completed", err)
-				})
-				return
-			}
-			if !run.Done() {
-				fyne.Do(func() {
-					setReady("")
-					startTurn() // the customer answers straight away
-				})
-				return
-			}
-			fyne.Do(func() {
-				state = stateFinished
-				setStatus("Saving…", theme.Color(theme.ColorNameForeground))
-			})
-			att, err := run.Finish(ctx)
-			fyne.Do(func() {
-				if err != nil {
-					log.Printf("ui: %v", err)
-					a.showError("Your attempt could not be saved", err)
-				}
-				var clips []pcm.Clip
-				for _, r := range run.Results() {
-					clips = append(clips, r.Clip)
-				}
-				a.ShowResults(att, clips)
-			})
-		}()
-	}
+	rp.finish = widget.NewButton("Done (Space)", rp.stop)
+	rp.finish.Importance = widget.HighImportance
+	rp.begin = widget.NewButton("Start (Space)", rp.start)
+	rp.begin.Importance = widget.HighImportance
+	leave := widget.NewButton("Leave (Esc)", rp.leave)
 
-	meterRow := container.NewBorder(nil, nil, container.NewHBox(cueBox, widget.NewLabel("Level")), elapsed, meter)
-	top := container.NewVBox(a.nav(""), persona, brief, widget.NewSeparator(), turnLabel, showLine, line)
-	middle := container.NewVBox(status, meterRow, showStep, step)
-	bottom := container.NewVBox(container.NewHBox(begin, done, leave), keys)
+	meterRow := container.NewBorder(nil, nil, container.NewHBox(cueBox, widget.NewLabel("Level")), rp.elapsed, rp.meter)
+	top := container.NewVBox(a.nav(""), persona, brief, rp.saveNote, widget.NewSeparator(), rp.turnLabel, showLine, rp.line)
+	middle := container.NewVBox(rp.status, meterRow, showStep, rp.step)
+	bottom := container.NewVBox(container.NewHBox(rp.begin, rp.finish, leave), keys)
 	content := container.NewBorder(top, bottom, nil, nil, container.NewVScroll(middle))
+	rp.ctx = a.show(sc.Title, content, rp.key)
+}
 
-	ctx = a.show(sc.Title, content, func(ev *fyne.KeyEvent) {
-		switch ev.Name {
-		case fyne.KeySpace:
-			switch state {
-			case stateReady:
-				startTurn()
-			case stateRecording:
-				run.Stop()
-			}
-		case fyne.KeyEscape:
-			run.Stop()
-			a.ShowHome()
+// key is the screen's key handler: Space starts a turn or ends the answer,
+// Escape leaves.
+func (rp *rolePlay) key(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeySpace:
+		switch rp.state {
+		case stateReady:
+			rp.start()
+		case stateRecording:
+			rp.stop()
+		}
+	case fyne.KeyEscape:
+		rp.leave()
+	}
+}
+
+// stop ends the answer being recorded (Space or Done).
+func (rp *rolePlay) stop() { rp.run.Stop() }
+
+// leave goes back to the scenario list. Every measured turn is already
+// saved; an answer being recorded is not measured (its recording is kept).
+func (rp *rolePlay) leave() {
+	rp.run.Stop()
+	if rp.state != stateFinished {
+		rp.app.logf("ui: left attempt %s after %d of %d turns", rp.run.ID(), rp.answered, len(rp.sc.Turns))
+	}
+	rp.state = stateFinished
+	rp.app.ShowHome()
+}
+
+// note shows a warning under the brief (an unsaved turn, no database).
+func (rp *rolePlay) note(text string) {
+	rp.saveNote.SetText(text)
+	rp.saveNote.Show()
+}
+
+func (rp *rolePlay) setStatus(text string, c color.Color) {
+	rp.status.Text = text
+	rp.status.Color = c
+	rp.status.Refresh()
+}
+
+func (rp *rolePlay) setCue(on bool) {
+	if on {
+		rp.cueDot.FillColor = theme.Color(theme.ColorNameSuccess)
+	} else {
+		rp.cueDot.FillColor = color.Transparent
+	}
+	rp.cueDot.Refresh()
+}
+
+// setReady waits for Space to play the next turn.
+func (rp *rolePlay) setReady(msg string) {
+	rp.state = stateReady
+	rp.setStatus(msg, theme.Color(theme.ColorNameForeground))
+	rp.setCue(false)
+	rp.finish.Disable()
+	rp.begin.Enable()
+	if rp.run.Done() {
+		return
+	}
+	t, _, _ := rp.run.NextLine()
+	rp.turnLabel.SetText(fmt.Sprintf("Turn %d of %d", rp.run.Index()+1, len(rp.sc.Turns)))
+	rp.line.SetText("(the customer speaks when you press Space)")
+	rp.step.SetText(stepHint(t))
+}
+
+// start plays the next turn (Space or Start) in a goroutine owned by the
+// screen: it ends when the turn does, or when the rep leaves (the screen's
+// context). The App waits for it before the window closes, so a turn being
+// measured is still saved.
+func (rp *rolePlay) start() {
+	if rp.state != stateReady || rp.run.Done() {
+		return
+	}
+	rp.state = stateBusy
+	rp.begin.Disable()
+	rp.app.work.Add(1)
+	go func() {
+		defer rp.app.work.Done()
+		rp.playTurn()
+	}()
+}
+
+// playTurn runs one turn and what follows it: the next turn straight away,
+// or the summary after the last. It runs off the UI goroutine.
+func (rp *rolePlay) playTurn() {
+	ctx := rp.ctx
+	n := rp.run.Index() + 1 // the turn about to be played, 1-based
+	var stopMeter context.CancelFunc = func() {}
+	defer func() { stopMeter() }()
+	res, err := rp.run.Turn(ctx, func(p practice.Phase, l scenario.Line) {
+		switch p {
+		case practice.PhaseCustomer:
+			fyne.Do(func() {
+				rp.line.SetText(quote(l.Text))
+				rp.setStatus("Customer speaking…", theme.Color(theme.ColorNamePrimary))
+				rp.meter.SetLevel(-120)
+				rp.elapsed.SetText("0.0 s")
+			})
+		case practice.PhaseCue:
+			fyne.Do(func() { rp.setCue(true) })
+		case practice.PhaseRecording:
+			var mctx context.Context
+			mctx, stopMeter = context.WithCancel(ctx)
+			go meterLoop(mctx, rp.run.Levels(), rp.meter, rp.elapsed)
+			fyne.Do(func() {
+				if rp.state == stateFinished {
+					return
+				}
+				rp.state = stateRecording
+				rp.setStatus("Speak now", theme.Color(theme.ColorNameSuccess))
+				rp.finish.Enable()
+				rp.app.logf("ui: answering turn %d of %d", n, len(rp.sc.Turns))
+			})
+		case practice.PhaseAnalysing:
+			stopMeter()
+			fyne.Do(func() {
+				if rp.state == stateFinished {
+					return
+				}
+				rp.state = stateBusy
+				rp.finish.Disable()
+				rp.setCue(false)
+				rp.setStatus("Measuring your answer…", theme.Color(theme.ColorNameForeground))
+			})
 		}
 	})
-	setReady("Press Space to begin")
+	stopMeter()
+	if ctx.Err() != nil {
+		return // the rep left the screen; measured turns are saved
+	}
+	if err != nil {
+		fyne.Do(func() {
+			rp.setReady("Press Space to try this turn again")
+			rp.app.showError("The turn could not be completed", err)
+		})
+		return
+	}
+	done := rp.run.Done()
+	fyne.Do(func() { rp.answered = n })
+	if res.SaveErr != nil && !errors.Is(res.SaveErr, practice.ErrNotSaved) {
+		fyne.Do(func() {
+			rp.note(fmt.Sprintf("Turn %d was measured but could not be saved (it will be tried again with the next turn): %s",
+				res.Index+1, firstLine(Friendly(res.SaveErr))))
+		})
+	}
+	if !done {
+		fyne.Do(func() {
+			if rp.state == stateFinished {
+				return
+			}
+			rp.setReady("")
+			rp.start() // the customer answers straight away
+		})
+		return
+	}
+	fyne.Do(func() {
+		rp.state = stateFinished
+		rp.setStatus("Saving…", theme.Color(theme.ColorNameForeground))
+	})
+	att, err := rp.run.Finish(context.WithoutCancel(ctx))
+	var clips []pcm.Clip
+	for _, r := range rp.run.Results() {
+		clips = append(clips, r.Clip)
+	}
+	fyne.Do(func() {
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil && !errors.Is(err, practice.ErrNotSaved) {
+			rp.app.showError("Your attempt could not be saved", err)
+		}
+		rp.app.ShowResults(att, clips)
+	})
 }
 
 // showsIf is a check's callback that shows o while the check is ticked

@@ -27,8 +27,8 @@ func (a *App) ShowSettings() {
 	status := widget.NewLabel("")
 	status.Wrapping = fyne.TextWrapWord
 
-	mkSelect := func(key string, list func() ([]string, error)) *widget.Select {
-		sel := widget.NewSelect(nil, func(v string) {
+	mkSelect := func(key string, list func() ([]string, error)) *KeySelect {
+		sel := a.newSelect(nil, func(v string) {
 			if v == systemDefault {
 				v = ""
 			}

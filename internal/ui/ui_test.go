@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -37,8 +38,10 @@ func texts(t *testing.T, c fyne.Canvas) string {
 			b.WriteString(w.Text + "\n")
 		case *widget.Button:
 			b.WriteString("[" + w.Text + "]\n")
-		case *widget.Check:
-			b.WriteString(w.Text + "\n")
+		default:
+			if text, ok := checkLabel(t, o); ok {
+				b.WriteString(text + "\n")
+			}
 		case *widget.Card:
 			b.WriteString(w.Title + "\n")
 		}
@@ -46,7 +49,23 @@ func texts(t *testing.T, c fyne.Canvas) string {
 	return b.String()
 }
 
-func key(c fyne.Canvas, k fyne.KeyName) { c.OnTypedKey()(&fyne.KeyEvent{Name: k}) }
+// key types k the way the desktop driver does: to the focused widget when
+// there is one (a clicked check box, select or list), else to the canvas;
+// Space also arrives as the rune ' '.
+func key(c fyne.Canvas, k fyne.KeyName) {
+	ev := &fyne.KeyEvent{Name: k}
+	if f := c.Focused(); f != nil {
+		f.TypedKey(ev)
+		if k == fyne.KeySpace {
+			f.TypedRune(' ')
+		}
+		return
+	}
+	c.OnTypedKey()(ev)
+	if k == fyne.KeySpace && c.OnTypedRune() != nil {
+		c.OnTypedRune()(' ')
+	}
+}
 
 func scenarios() []scenario.Scenario {
 	mk := func(id, title, brief string) scenario.Scenario {
@@ -67,7 +86,7 @@ func (h *fakeHistory) ListAttempts(_ context.Context, limit int) ([]store.Attemp
 	var out []store.AttemptSummary
 	for _, a := range h.atts {
 		out = append(out, store.AttemptSummary{ID: a.ID, ScenarioID: a.ScenarioID, ScenarioTitle: a.ScenarioTitle, StartedAt: a.StartedAt,
-			TurnCount: len(a.Turns), SpokenTurns: len(a.Turns), MeanLatency: 460 * time.Millisecond, MeanDBFS: -24.5})
+			FinishedAt: a.FinishedAt, PlannedTurns: a.PlannedTurns, TurnCount: len(a.Turns), SpokenTurns: len(a.Turns), MeanLatency: 460 * time.Millisecond, MeanDBFS: -24.5})
 	}
 	return out, nil
 }
@@ -133,18 +152,21 @@ func report(lat time.Duration) analysis.Report {
 func TestHistoryReopensResults(t *testing.T) {
 	h := &fakeHistory{atts: []store.Attempt{{
 		ID: "a1", ScenarioID: "late", ScenarioTitle: "Two days late",
-		StartedAt: time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC),
+		StartedAt: time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC), FinishedAt: time.Date(2026, 11, 20, 9, 32, 0, 0, time.UTC),
 		Turns: []store.Turn{
 			{Index: 0, LineID: "t1", LineText: "You're late!", Report: report(820 * time.Millisecond)},
 			{Index: 1, LineText: "OK, what happened?", Variant: "softened", Report: report(100 * time.Millisecond)},
 		},
 	}}}
-	_, w := newUI(t, ui.Deps{Scenarios: scenarios(), History: h})
+	shown := make(chan string, 8)
+	_, w := newUI(t, ui.Deps{Scenarios: scenarios(), History: h, Shown: func(s string) { shown <- s }})
 	key(w.Canvas(), fyne.KeyH)
-	if got := texts(t, w.Canvas()); !strings.Contains(got, "Two days late") || !strings.Contains(got, "2 turns") || !strings.Contains(got, "pause before replying 0.46 s, volume -24.5 dBFS") {
-		t.Fatalf("history should list the attempt:\n%s", got)
+	waitShown(t, shown, "Scenarios", "History", "History") // "Loading…", then the list
+	if got := texts(t, w.Canvas()); !strings.Contains(got, "Two days late") || !strings.Contains(got, "2 turns") || strings.Contains(got, "unfinished") {
+		t.Fatalf("history should list the finished attempt:\n%s", got)
 	}
 	key(w.Canvas(), fyne.KeyReturn)
+	waitShown(t, shown, "Results")
 	got := texts(t, w.Canvas())
 	for _, want := range []string{"Turn 1", "Turn 2 (softened customer)", "Pause before replying", "0.82 s", "0.10 s",
 		"1, longest 0.40 s", "-24.5 dBFS (first half -25.0, second half -24.0)", "Speaking time", "3.0 s", "came back instantly",
@@ -172,9 +194,9 @@ func (d *fakeDevices) Refresh() error             { d.refreshed++; return nil }
 func TestSettingsRemembersDevices(t *testing.T) {
 	a, w := newUI(t, ui.Deps{Scenarios: scenarios(), Devices: &fakeDevices{}, DataDir: "/data/here"})
 	a.ShowSettings()
-	var sels []*widget.Select
+	var sels []*ui.KeySelect
 	visit(t, w.Canvas(), func(o fyne.CanvasObject) {
-		if v, ok := o.(*widget.Select); ok {
+		if v, ok := o.(*ui.KeySelect); ok {
 			sels = append(sels, v)
 		}
 	})
@@ -243,16 +265,49 @@ func (s cueSpeaker) Play(_ context.Context, c pcm.Clip) error {
 	return nil
 }
 
+// memStore keeps attempts the way the store does.
 type memStore struct {
 	mu    sync.Mutex
 	saved []store.Attempt
 }
 
-func (s *memStore) SaveAttempt(_ context.Context, a *store.Attempt) error {
+func (s *memStore) BeginAttempt(_ context.Context, a *store.Attempt) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.saved = append(s.saved, *a)
+	c := *a
+	c.Turns = append([]store.Turn(nil), a.Turns...)
+	s.saved = append(s.saved, c)
 	return nil
+}
+
+func (s *memStore) SaveTurn(_ context.Context, id string, t *store.Turn) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.saved {
+		if s.saved[i].ID == id {
+			s.saved[i].Turns = append(s.saved[i].Turns, *t)
+			return nil
+		}
+	}
+	return store.ErrNotFound
+}
+
+func (s *memStore) FinishAttempt(_ context.Context, id string, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.saved {
+		if s.saved[i].ID == id {
+			s.saved[i].FinishedAt = at
+			return nil
+		}
+	}
+	return store.ErrNotFound
+}
+
+func (s *memStore) attempts() []store.Attempt {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]store.Attempt(nil), s.saved...)
 }
 
 func TestRolePlayRunsToResults(t *testing.T) {
@@ -296,8 +351,8 @@ func TestRolePlayRunsToResults(t *testing.T) {
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if len(st.saved) != 1 || len(st.saved[0].Turns) != 2 {
-		t.Fatalf("saved %d attempts, want 1 with 2 turns", len(st.saved))
+	if len(st.saved) != 1 || len(st.saved[0].Turns) != 2 || st.saved[0].FinishedAt.IsZero() {
+		t.Fatalf("saved %+v, want 1 finished attempt with 2 turns", st.saved)
 	}
 	// Speech starts 0.6 s into the script after its first 20 ms chunk. The
 	// cue lands after one or more chunks (this mic has no clock), so check
@@ -353,6 +408,38 @@ func TestMyLines(t *testing.T) {
 	if reloads != 1 {
 		t.Errorf("reloads = %d, want 1", reloads)
 	}
+}
+
+// waitShown waits for these screens, in order. Screens that read the
+// database fill in from a goroutine; waiting for them to be shown (rather
+// than polling the widgets) orders the test after that goroutine's work.
+func waitShown(t *testing.T, shown <-chan string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		select {
+		case got := <-shown:
+			if got != w {
+				t.Fatalf("screen %q, want %q", got, w)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("screen %q never shown", w)
+		}
+	}
+}
+
+// checkLabel is the label of a check box, whatever type embeds it (the
+// screens wrap widget.Check so that it leaves keys to them).
+func checkLabel(t *testing.T, o fyne.CanvasObject) (string, bool) {
+	t.Helper()
+	if _, ok := o.(interface{ SetChecked(bool) }); !ok {
+		return "", false
+	}
+	for _, c := range test.TempWidgetRenderer(t, o.(fyne.Widget)).Objects() {
+		if txt, ok := c.(*canvas.Text); ok {
+			return txt.Text, true
+		}
+	}
+	return "", true
 }
 
 // visit calls f on every object on the canvas, overlays first, walking

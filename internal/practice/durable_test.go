@@ -1,0 +1,156 @@
+package practice_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"fallback/internal/pcm"
+	"fallback/internal/practice"
+)
+
+// Every measured turn is in the store when the turn ends, so leaving, a
+// crash or a full disk never loses one.
+
+func TestLeavingKeepsFinishedTurns(t *testing.T) {
+	calm := cat(silence(900*time.Millisecond), buzz(1500*time.Millisecond))
+	r := newRig(t, calm, cat(silence(300*time.Millisecond), buzz(time.Minute)))
+	if _, err := r.turn(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	saved := r.store.saved()
+	if len(saved) != 1 || len(saved[0].Turns) != 1 || !saved[0].FinishedAt.IsZero() || saved[0].PlannedTurns != 2 {
+		t.Fatalf("after turn 1 the store has %+v, want one unfinished attempt with 1 of 2 turns", saved)
+	}
+	// Turn 2: the rep presses Esc mid-answer.
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	recording := make(chan struct{})
+	go func() {
+		_, err := r.turn(ctx, func(p practice.Phase) {
+			if p == practice.PhaseRecording {
+				close(recording)
+			}
+		})
+		errc <- err
+	}()
+	<-recording
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("turn 2 after leaving: %v, want context.Canceled", err)
+	}
+	saved = r.store.saved()
+	if len(saved) != 1 || len(saved[0].Turns) != 1 || !saved[0].FinishedAt.IsZero() {
+		t.Fatalf("after leaving the store has %+v, want the unfinished attempt with turn 1", saved)
+	}
+	part := filepath.Join(r.dir, "recordings", r.run.ID(), "turn-2.wav")
+	if _, err := os.Stat(part); err != nil {
+		t.Errorf("the left answer's recording is not kept: %v", err)
+	}
+	// Nothing is left for the next start to attach: leaving is not a crash.
+	rec, errs := practice.Recover(context.Background(), r.dir, r.store)
+	if len(errs) > 0 || len(rec) > 0 {
+		t.Errorf("Recover after leaving = %+v, %v; want nothing", rec, errs)
+	}
+}
+
+func TestInterruptedTurnIsAttachedAtNextStart(t *testing.T) {
+	calm := cat(silence(900*time.Millisecond), buzz(1500*time.Millisecond))
+	r := newRig(t, calm, cat(silence(700*time.Millisecond), buzz(3*time.Second)))
+	if _, err := r.turn(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	// Turn 2 freezes 3.2 s after the cue, as a killed process would.
+	r.mic.pauseAt, r.mic.paused = 160, make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { _, err := r.turn(ctx, nil); errc <- err }()
+	<-r.mic.paused
+
+	// The next start.
+	rec, errs := practice.Recover(context.Background(), r.dir, r.store)
+	if len(errs) > 0 || len(rec) != 1 {
+		t.Fatalf("Recover = %+v, %v; want one rescued take", rec, errs)
+	}
+	if !rec[0].Attached || rec[0].Index != 1 || rec[0].AttemptID != r.run.ID() {
+		t.Errorf("rescued %+v, want turn 2 of attempt %s attached", rec[0], r.run.ID())
+	}
+	saved := r.store.saved()
+	if len(saved) != 1 || len(saved[0].Turns) != 2 {
+		t.Fatalf("store after recovery %+v, want the attempt with 2 turns", saved)
+	}
+	got := saved[0].Turns[1]
+	if !got.Recovered || got.LineID != "two" || got.Report.NoSpeech {
+		t.Errorf("rescued turn = %+v, want turn two, recovered, with speech", got)
+	}
+	// The cue was written beside the take when it was given, so latency is
+	// measured from it even after a crash.
+	if d := (got.Report.Latency - 700*time.Millisecond).Abs(); d > 40*time.Millisecond {
+		t.Errorf("rescued latency %v, want 0.7 s ± 40 ms", got.Report.Latency)
+	}
+	clip, err := pcm.ReadFile(practice.RecordingFile(r.dir, got.RecordingPath))
+	if err != nil || clip.Duration() < 2*time.Second {
+		t.Errorf("rescued recording: %v, %v; want at least 2 s (3.2 s recorded, at most 1 s unsynced)", err, clip.Duration())
+	}
+	// A second start finds nothing more to do.
+	if rec, errs := practice.Recover(context.Background(), r.dir, r.store); len(rec) != 0 || len(errs) != 0 {
+		t.Errorf("second Recover = %+v, %v; want nothing", rec, errs)
+	}
+	cancel()
+	<-errc
+}
+
+func TestTurnSavedLaterWhenTheDiskWasFull(t *testing.T) {
+	calm := cat(silence(900*time.Millisecond), buzz(1500*time.Millisecond))
+	r := newRig(t, calm, calm)
+	r.store.fail = fmt.Errorf("insert turn: %w", syscall.ENOSPC)
+	res, err := r.turn(context.Background(), nil)
+	if err != nil {
+		t.Fatalf("a failed save must not fail the turn: %v", err)
+	}
+	if !errors.Is(res.SaveErr, syscall.ENOSPC) {
+		t.Errorf("turn 1 SaveErr = %v, want the disk-full error", res.SaveErr)
+	}
+	if len(r.store.saved()) != 0 {
+		t.Fatalf("store changed by a failed save: %+v", r.store.saved())
+	}
+	r.store.fail = nil // the rep freed some space
+	res, err = r.turn(context.Background(), nil)
+	if err != nil || res.SaveErr != nil {
+		t.Fatalf("turn 2: %v, save: %v", err, res.SaveErr)
+	}
+	saved := r.store.saved()
+	if len(saved) != 1 || len(saved[0].Turns) != 2 {
+		t.Fatalf("store %+v, want both turns once the disk has room", saved)
+	}
+	if _, err := r.run.Finish(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r.store.saved()[0].FinishedAt.IsZero() {
+		t.Error("attempt not marked finished")
+	}
+}
+
+func TestNoDatabaseMeasuresButSaysSo(t *testing.T) {
+	sc, fsys := testScenario(t)
+	cued := make(chan struct{}, 1)
+	mic := &fakeMic{answers: [][]float32{cat(silence(500*time.Millisecond), buzz(time.Second))}, cued: cued}
+	run, err := practice.New(practice.Config{Scenario: sc, Audio: fsys, Recorder: mic, Player: &fakeSpeaker{}, DataDir: t.TempDir(), SilenceStop: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg := rig{run: run, mic: mic}
+	res, err := rg.turn(context.Background(), nil)
+	if err != nil || res.Report.NoSpeech {
+		t.Fatalf("turn without a database: %v (no speech %v)", err, res.Report.NoSpeech)
+	}
+	if !errors.Is(res.SaveErr, practice.ErrNotSaved) {
+		t.Errorf("SaveErr = %v, want ErrNotSaved", res.SaveErr)
+	}
+}
