@@ -202,11 +202,13 @@ func (rp *rolePlay) stop() { rp.run.Stop() }
 // leave goes back to the scenario list. Every measured turn is already
 // saved; an answer being recorded is not measured (its recording is kept).
 func (rp *rolePlay) leave() {
-	rp.run.Stop()
 	if rp.state != stateFinished {
 		rp.app.logf("ui: left attempt %s after %d of %d turns", rp.run.ID(), rp.answered, len(rp.sc.Turns))
 	}
 	rp.state = stateFinished
+	// Leaving the screen cancels its context, which ends the recording as
+	// "left" (not measured). Stopping the run first would end it as a
+	// normal answer and measure half a sentence.
 	rp.app.ShowHome()
 }
 
