@@ -214,6 +214,13 @@ func newDesktop(t *testing.T) desktop {
 // launch starts the app and returns its log and its window id.
 func (d desktop) launch(t *testing.T) (*logWatcher, string) {
 	t.Helper()
+	logs, win, _ := d.launchProc(t)
+	return logs, win
+}
+
+// launchProc is launch that also returns the process, for killing it.
+func (d desktop) launchProc(t *testing.T) (*logWatcher, string, *os.Process) {
+	t.Helper()
 	app := exec.Command(build(t))
 	app.Env = append(os.Environ(), d.env...)
 	stderr, err := app.StderrPipe()
@@ -233,7 +240,7 @@ func (d desktop) launch(t *testing.T) (*logWatcher, string) {
 	logs := watch(stderr)
 	logs.waitFor(t, regexp.MustCompile(`ready: data folder`), 60*time.Second)
 	win := run(t, d.env, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Fallback")
-	return logs, strings.Fields(win)[0]
+	return logs, strings.Fields(win)[0], app.Process
 }
 
 func (d desktop) key(t *testing.T, win, k string) {

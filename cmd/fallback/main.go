@@ -121,11 +121,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		if len(rec) > 0 {
-			deps.Notice = fmt.Sprintf("Fallback stopped in the middle of an answer last time. %d recording(s) were rescued and kept in %s.",
-				len(rec), filepath.Join(dataDir, "recordings"))
-			if attached > 0 {
-				deps.Notice += fmt.Sprintf(" %d of them were measured and added to your history as unfinished attempts: open History to see them or finish them.", attached)
-			}
+			deps.Notice = rescueNotice(len(rec), attached, filepath.Join(dataDir, "recordings"))
 			log.Printf("recovered %d interrupted recording(s), %d attached", len(rec), attached)
 		}
 	}
@@ -182,6 +178,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	deps.Shown = func(title string) { log.Printf("ui: screen %s", title) }
+	deps.Log = log.Printf
+	deps.LayoutLog = os.Getenv("FALLBACK_UI_LAYOUT") != "" // for the end-to-end test
 	log.Printf("ready: data folder %s, %d scenarios", dataDir, len(deps.Scenarios))
 	u := ui.New(w, deps)
 	// Closing the window mid-run ends the recording and waits (briefly)
@@ -189,6 +187,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 	w.SetCloseIntercept(func() { u.Close(15*time.Second, w.Close) })
 	w.ShowAndRun()
 	return 0
+}
+
+// rescueNotice tells the rep, once, what was rescued after a crash.
+func rescueNotice(rescued, attached int, folder string) string {
+	const head = "Fallback stopped in the middle of an answer last time. "
+	switch {
+	case rescued == 1 && attached == 1:
+		return head + "Your answer was rescued and added to your history as an unfinished attempt: open History (H) to see it or finish it."
+	case rescued == attached:
+		return head + fmt.Sprintf("%d answers were rescued and added to your history as unfinished attempts: open History (H) to see them or finish them.", rescued)
+	case attached > 0:
+		return head + fmt.Sprintf("%d recordings were rescued into %s; %d of them were added to your history as unfinished attempts.", rescued, folder, attached)
+	case rescued == 1:
+		return head + "The recording was rescued and kept in " + folder + "."
+	}
+	return head + fmt.Sprintf("%d recordings were rescued and kept in %s.", rescued, folder)
 }
 
 // displayProblem explains, in one line, why no window can open; "" when a

@@ -92,6 +92,9 @@ type Deps struct {
 	// them ("ui: answering turn 2"), on the UI goroutine: for logs and for
 	// tests that act at a given step.
 	Log func(format string, args ...any)
+	// LayoutLog makes every screen log where its check boxes are, once
+	// laid out (for end-to-end tests that click them like a person).
+	LayoutLog bool
 }
 
 // App is the window's content and navigation.
@@ -102,6 +105,11 @@ type App struct {
 	// work counts the goroutines that must end before the window closes
 	// (a turn being measured and saved).
 	work sync.WaitGroup
+
+	// dialogs are the message and confirm dialogs open, newest last (UI
+	// goroutine only): while one is open, Escape and Enter answer it and
+	// no key reaches the screen under it.
+	dialogs []dialog.Dialog
 
 	// stopPlay stops the sound playing and playDone is closed when it has
 	// ended (UI goroutine only; see play).
@@ -124,10 +132,10 @@ func New(w fyne.Window, deps Deps) *App {
 	// Problems are said at start, not when the first answer is saved.
 	if deps.HistoryErr != nil {
 		log.Printf("ui: practice database: %v", deps.HistoryErr)
-		dialog.ShowInformation("Your practice cannot be saved", Friendly(deps.HistoryErr), w)
+		a.inform("Your practice cannot be saved", Friendly(deps.HistoryErr))
 	}
 	if deps.Notice != "" {
-		dialog.ShowInformation("Welcome back", deps.Notice, w)
+		a.inform("Welcome back", deps.Notice)
 	}
 	return a
 }
@@ -150,6 +158,31 @@ func (a *App) Close(wait time.Duration, then func()) {
 		}
 		fyne.Do(then)
 	}()
+}
+
+// inform shows a message with an OK button; Escape, Enter or Space close
+// it.
+func (a *App) inform(title, text string) {
+	a.track(dialog.NewInformation(title, text, a.win))
+}
+
+// confirm asks a yes/no question; Escape (or Enter or Space) answers no.
+func (a *App) confirm(title, text string, answer func(bool)) {
+	a.track(dialog.NewConfirm(title, text, answer, a.win))
+}
+
+// track shows d and keeps it on the dialog stack until it closes.
+func (a *App) track(d dialog.Dialog) {
+	d.SetOnClosed(func() {
+		for i, o := range a.dialogs {
+			if o == d {
+				a.dialogs = append(a.dialogs[:i], a.dialogs[i+1:]...)
+				break
+			}
+		}
+	})
+	a.dialogs = append(a.dialogs, d)
+	d.Show()
 }
 
 // logf reports a step of the UI to Deps.Log.
@@ -180,6 +213,9 @@ func (a *App) show(title string, content fyne.CanvasObject, onKey func(*fyne.Key
 	if a.deps.Shown != nil {
 		a.deps.Shown(title)
 	}
+	if a.deps.LayoutLog {
+		a.logLayout(ctx, content)
+	}
 	return ctx
 }
 
@@ -203,7 +239,7 @@ func (a *App) nav(current string) fyne.CanvasObject {
 // showError tells the rep what went wrong in plain words and logs the detail.
 func (a *App) showError(what string, err error) {
 	log.Printf("ui: %s: %v", what, err)
-	dialog.ShowInformation(what, Friendly(err), a.win)
+	a.inform(what, Friendly(err))
 }
 
 // Friendly maps an error to text a rep can act on, keeping the technical
@@ -239,4 +275,42 @@ func Friendly(err error) string {
 		advice = "Something went wrong."
 	}
 	return fmt.Sprintf("%s\n\nDetail: %v", advice, err)
+}
+
+// layoutDelay is how long a new screen is given to lay out and paint before
+// logLayout reads its positions (a frame is ~16 ms; layout may take a few).
+const layoutDelay = 400 * time.Millisecond
+
+// logLayout logs, once the screen has been laid out, the centre of every
+// check box on it in window pixels: "ui: check "label" at X,Y".
+func (a *App) logLayout(ctx context.Context, content fyne.CanvasObject) {
+	time.AfterFunc(layoutDelay, func() {
+		fyne.Do(func() {
+			if ctx.Err() != nil {
+				return
+			}
+			scale := a.win.Canvas().Scale()
+			drv := fyne.CurrentApp().Driver()
+			var walk func(o fyne.CanvasObject)
+			walk = func(o fyne.CanvasObject) {
+				switch v := o.(type) {
+				case *KeyCheck:
+					p, sz := drv.AbsolutePositionForObject(v), v.Size()
+					// The box and its label sit at the leading edge.
+					x := (p.X + min(sz.Width, v.MinSize().Width)/2) * scale
+					y := (p.Y + sz.Height/2) * scale
+					a.logf("ui: check %q at %d,%d", v.Text, int(x), int(y))
+				case *fyne.Container:
+					for _, c := range v.Objects {
+						walk(c)
+					}
+				case *container.Scroll:
+					walk(v.Content)
+				case *widget.Card:
+					walk(v.Content)
+				}
+			}
+			walk(content)
+		})
+	})
 }

@@ -95,7 +95,17 @@ func (l *KeyList) TypedRune(rune) {}
 
 // typedKey gives ev to the current screen's key handler. It is where the
 // canvas's OnTypedKey and every focusable widget above send their keys.
+// While a dialog is open the keys are its own: Escape, Enter and Space
+// close it (a confirmation is cancelled), and nothing reaches the screen
+// under it.
 func (a *App) typedKey(ev *fyne.KeyEvent) {
+	if n := len(a.dialogs); n > 0 {
+		switch ev.Name {
+		case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
+			a.dialogs[n-1].Hide()
+		}
+		return
+	}
 	if a.onKey != nil {
 		a.onKey(ev)
 	}

@@ -141,21 +141,25 @@ func (a *App) ShowMaterial() {
 					}
 					src := r.URI().Path()
 					r.Close()
-					if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-						a.showError("Cannot import", err)
-						return
-					}
-					if _, err := practice.ImportLine(src, dest); err != nil {
-						a.showError("The file could not be imported", err)
-						return
-					}
-					fill(sc)
+					go func() { // reading and writing files stays off the UI goroutine
+						err := os.MkdirAll(filepath.Dir(dest), 0o755)
+						if err == nil {
+							_, err = practice.ImportLine(src, dest)
+						}
+						fyne.Do(func() {
+							if err != nil {
+								a.showError("The file could not be imported", err)
+								return
+							}
+							fill(sc)
+						})
+					}()
 				}, a.win)
 				d.SetFilter(storage.NewExtensionFileFilter([]string{".wav", ".WAV"}))
-				d.Show()
+				a.track(d)
 			})
 			reset := widget.NewButton("Use bundled", func() {
-				dialog.ShowConfirm("Remove your recording?", "The bundled voice plays again for this line. Your recording is deleted.", func(ok bool) {
+				a.confirm("Remove your recording?", "The bundled voice plays again for this line. Your recording is deleted.", func(ok bool) {
 					if !ok {
 						return
 					}
@@ -163,7 +167,7 @@ func (a *App) ShowMaterial() {
 						a.showError("Cannot remove the recording", err)
 					}
 					fill(sc)
-				}, a.win)
+				})
 			})
 			if status != "your recording" {
 				reset.Disable()
@@ -258,8 +262,8 @@ func (a *App) newScenario() {
 		a.showError("Cannot create the scenario", err)
 		return
 	}
-	dialog.ShowInformation("New scenario created",
-		fmt.Sprintf("%s\n\nOpen it in a text editor, change the lines marked CHANGE (give it its own id), then press Reload scenarios. Record its customer lines here.", path), a.win)
+	a.inform("New scenario created",
+		fmt.Sprintf("%s\n\nOpen it in a text editor, change the lines marked CHANGE (give it its own id), then press Reload scenarios. Record its customer lines here.", path))
 }
 
 // reload reads the scenario library again (after editing files by hand).
@@ -273,7 +277,7 @@ func (a *App) reload() {
 		for _, err := range a.deps.ScenarioErrors {
 			fmt.Fprintf(&b, "• %v\n", err)
 		}
-		dialog.ShowInformation(fmt.Sprintf("%d scenario file(s) have problems", n), b.String(), a.win)
+		a.inform(fmt.Sprintf("%d scenario file(s) have problems", n), b.String())
 	}
 }
 

@@ -133,6 +133,20 @@ func TestStartWithoutMicrophoneExplains(t *testing.T) {
 	if !strings.Contains(got, "Two days late") {
 		t.Errorf("the scenario list should stay behind the message:\n%s", got)
 	}
+	// While the message is open, keys are its own: H does not move the
+	// screen under it, Escape closes it; then H works again.
+	key(w.Canvas(), fyne.KeyH)
+	if n := len(w.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d overlays after H, want the message still open", n)
+	}
+	key(w.Canvas(), fyne.KeyEscape)
+	if n := len(w.Canvas().Overlays().List()); n != 0 {
+		t.Errorf("%d overlays after Escape, want the message closed", n)
+	}
+	key(w.Canvas(), fyne.KeyH)
+	if got := texts(t, w.Canvas()); !strings.Contains(got, "Past attempts") {
+		t.Errorf("H after closing the message should open History:\n%s", got)
+	}
 }
 
 func TestScenarioLoadErrorsAreListed(t *testing.T) {
