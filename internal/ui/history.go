@@ -81,7 +81,9 @@ func (a *App) historyList(header fyne.CanvasObject, items []store.AttemptSummary
 			})
 		}()
 	}
-	open := func(i int) { withAttempt(i, "Cannot open this attempt", func(att store.Attempt) { a.ShowResults(att, nil) }) }
+	open := func(i int) {
+		withAttempt(i, "Cannot open this attempt", func(att store.Attempt) { a.ShowResults(att, nil) })
+	}
 	finish := func(i int) {
 		if i < 0 || i >= len(items) || !unfinished(items[i]) {
 			return
