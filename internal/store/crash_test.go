@@ -536,3 +536,180 @@ func TestKillWhileSaving(t *testing.T) {
 		t.Error("no turn was committed in any run: the kills came too early to test anything")
 	}
 }
+
+// fullLimits are the file size limits the disk-full test sweeps: every
+// ~2.3 KB up to 64 KiB (the -shm file's first 32 KiB, the first pages of
+// the WAL, partial pages), then growing steps to 1 MiB (writes deep in the
+// WAL, past the database's own size).
+func fullLimits() []uint64 {
+	var limits []uint64
+	for l := uint64(0); l < 64<<10; l += 2311 { // a step prime to the page size, so that limits fall anywhere in a page
+		limits = append(limits, l)
+	}
+	for l := uint64(64 << 10); l <= 1<<20; l = l*5/4 + 777 {
+		limits = append(limits, l)
+	}
+	return append(limits, 4096, 32768, 32768+4096) // the page and -shm region edges themselves
+}
+
+// TestDiskFull runs the child's writes with its file size limit
+// (RLIMIT_FSIZE) lowered and SIGXFSZ ignored, so SQLite's writes fail with
+// EFBIG as they do on a full disk, for each limit of fullLimits. Every
+// failed call must say ErrDiskFull, the child must not panic, and after
+// reopening without the limit the database must hold exactly what the calls
+// that returned nil wrote, on top of the attempts stored before, with
+// integrity_check ok.
+func TestDiskFull(t *testing.T) {
+	ctx := context.Background()
+	began := time.Now()
+	var runs, openFails, callFails, committed int
+	for _, limit := range fullLimits() {
+		path := filepath.Join(t.TempDir(), "history.db")
+		db := MustOpenPath(t, path)
+		var prior []store.Attempt
+		for i := range 3 {
+			a := newAttempt("prior", at(100+i), 3)
+			mustSave(t, db, &a)
+			prior = append(prior, a)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+
+		c := startChild(t, childEnv+"=full", childDBEnv+"="+path, childLimitEnv+"="+strconv.FormatUint(limit, 10))
+		<-c.done
+		if err := c.cmd.Wait(); err != nil {
+			t.Fatalf("limit %d: the child failed (%v):\n%s\n%s", limit, err, tail(c.lines), c.stderr.String())
+		}
+		runs++
+		m := newModel()
+		if err := m.add(c.lines); err != nil {
+			t.Fatalf("limit %d: %v", limit, err)
+		}
+		if len(m.fails) == 0 {
+			t.Errorf("limit %d: no call failed; the limit is too high to test anything", limit)
+		}
+		for _, f := range m.fails {
+			if !strings.Contains(f, "diskfull=true") {
+				t.Errorf("limit %d: %s: want ErrDiskFull", limit, f)
+			}
+		}
+		if !m.ready {
+			openFails++
+		}
+		callFails += len(m.fails)
+		committed += m.okTurns
+		if m.ready && !m.closed {
+			t.Errorf("limit %d: the child did not reach Close:\n%s", limit, tail(c.lines))
+		}
+
+		db, err := store.Open(path)
+		if err != nil {
+			t.Fatalf("limit %d: Open without the limit: %v", limit, err)
+		}
+		integrityOK(t, db)
+		m.check(t, db, true)
+		for _, want := range prior {
+			got, err := db.Attempt(ctx, want.ID)
+			if err != nil {
+				t.Errorf("limit %d: attempt stored before: %v", limit, err)
+				continue
+			}
+			for _, d := range diff("", reflect.ValueOf(got), reflect.ValueOf(want)) {
+				t.Errorf("limit %d: attempt stored before changed: %s", limit, d)
+			}
+		}
+		begun := 0
+		for _, a := range m.attempts {
+			if a.begun {
+				begun++
+			}
+		}
+		if list, err := db.ListAttempts(ctx, 0); err != nil || len(list) != len(prior)+begun {
+			t.Errorf("limit %d: ListAttempts: %d attempts, %v; want %d", limit, len(list), err, len(prior)+begun)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if t.Failed() {
+			t.Fatalf("limit %d failed; the child's last lines:\n%s", limit, tail(c.lines))
+		}
+	}
+	t.Logf("%d limits from 0 to 1 MiB: %d Opens and %d calls failed, all with ErrDiskFull; %d turns committed before, all kept, nothing else; integrity ok every time; %v",
+		runs, openFails, callFails-openFails, committed, time.Since(began).Round(time.Millisecond))
+}
+
+// TestDiskFullPageLimit makes SQLite itself report SQLITE_FULL, in this
+// process, by capping the database's page count (PRAGMA max_page_count on
+// the only connection) at each size from what is stored to a few dozen
+// pages more, and checks that every failing call says ErrDiskFull and
+// leaves what was stored before it as it was.
+func TestDiskFullPageLimit(t *testing.T) {
+	ctx := context.Background()
+	// Page limits from none to spare to a few dozen attempts' worth.
+	extras := []int{0, 1, 2, 3, 4, 6, 9, 14, 20}
+	fails := 0
+	for _, extra := range extras {
+		db := MustOpenDB(t)
+		raw := store.RawDB(db)
+		raw.SetMaxOpenConns(1) // the pragma below is per connection
+		prior := newAttempt("prior", at(0), 3)
+		mustSave(t, db, &prior)
+		var pages int
+		if err := raw.QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", pages+extra)); err != nil {
+			t.Fatal(err)
+		}
+
+		m := newModel()
+		var lines []string
+		call := func(try, ok string, f func() error) bool {
+			lines = append(lines, try)
+			if err := f(); err != nil {
+				lines = append(lines, fmt.Sprintf("fail diskfull=%v %v", errors.Is(err, store.ErrDiskFull), err))
+				if !errors.Is(err, store.ErrDiskFull) {
+					t.Errorf("%d pages more: %v, want ErrDiskFull", extra, err)
+				}
+				fails++
+				return false
+			}
+			lines = append(lines, ok)
+			return true
+		}
+	attempts:
+		for n := range 2000 { // more attempts than the pages allowed hold
+			a := childAttempt(n)
+			if !call(fmt.Sprintf("try begin %s %d", a.ID, n), "ok begin "+a.ID, func() error { return db.BeginAttempt(ctx, &a) }) {
+				break
+			}
+			for idx := range childTurns {
+				tr := childTurn(idx, 0)
+				if !call(fmt.Sprintf("try turn %s %d 0", a.ID, idx), "", func() error { return db.SaveTurn(ctx, a.ID, &tr) }) {
+					break attempts
+				}
+				lines[len(lines)-1] = fmt.Sprintf("ok turn %s %d 0 %s", a.ID, idx, tr.ID)
+			}
+		}
+		if err := m.add(lines); err != nil {
+			t.Fatal(err)
+		}
+		if len(m.fails) == 0 {
+			t.Errorf("%d pages more: nothing failed", extra)
+		}
+		if _, err := raw.Exec("PRAGMA max_page_count = 4294967294"); err != nil {
+			t.Fatal(err)
+		}
+		integrityOK(t, db)
+		m.check(t, db, true)
+		got, err := db.Attempt(ctx, prior.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range diff("", reflect.ValueOf(got), reflect.ValueOf(prior)) {
+			t.Errorf("%d pages more: the attempt stored before changed: %s", extra, d)
+		}
+	}
+	t.Logf("%d page limits, %d calls failed with ErrDiskFull", len(extras), fails)
+}

@@ -269,7 +269,7 @@ func classify(path string, err error) error {
 //
 // SQLite's unix VFS reports ENOSPC on a write as SQLITE_FULL, but folds
 // EFBIG (and ENOSPC when extending the -shm file) into SQLITE_IOERR_WRITE,
-// _SHMSIZE and the like, and the driver does not expose errno. So an I/O
+// _SHMSIZE, _SHMOPEN and the like, and the driver does not expose errno. So an I/O
 // error from a call that grows a file counts as a full disk when one of
 // the two conditions that cause ENOSPC and EFBIG holds now (see
 // outOfSpace).
@@ -295,7 +295,9 @@ func kindOf(path string, err error) error {
 	case sqlite3.SQLITE_IOERR:
 		switch se.Code() {
 		case sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_TRUNCATE,
-			sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_SHMSIZE:
+			sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_SHMSIZE,
+			sqlite3.SQLITE_IOERR_SHMOPEN: // opening -shm sets its size to 3 bytes
+
 			if outOfSpace(path) {
 				return ErrDiskFull
 			}
