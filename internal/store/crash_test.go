@@ -381,7 +381,10 @@ func startChild(t *testing.T, env ...string) *child {
 	t.Helper()
 	c := &child{ready: make(chan struct{}), done: make(chan struct{})}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	c.cmd.Env = append(os.Environ(), env...)
+	// Under -race a process that exits waits 1 s for late reports
+	// (atexit_sleep_ms); the children's reports come before they exit.
+	gorace := strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")
+	c.cmd.Env = append(append(os.Environ(), "GORACE="+gorace), env...)
 	c.cmd.Stderr = &c.stderr
 	stdout, err := c.cmd.StdoutPipe()
 	if err != nil {
@@ -392,6 +395,15 @@ func startChild(t *testing.T, env ...string) *child {
 	}
 	go c.read(stdout)
 	return c
+}
+
+// raceFree fails t when the race detector reported in the child (its
+// reports go to stderr, which the parent reads only after Wait).
+func (c *child) raceFree(t *testing.T) {
+	t.Helper()
+	if s := c.stderr.String(); strings.Contains(s, "DATA RACE") {
+		t.Errorf("the child reported a data race:\n%s", s)
+	}
 }
 
 // read collects the output; it owns c.lines until c.done is closed.
@@ -500,6 +512,7 @@ func TestKillWhileSaving(t *testing.T) {
 				tail(c.lines), c.stderr.String())
 		}
 		kills++
+		c.raceFree(t)
 		before := m.okTurns
 		if err := m.add(c.lines); err != nil {
 			t.Fatalf("run %d: %v", run, err)
@@ -582,6 +595,7 @@ func TestDiskFull(t *testing.T) {
 			t.Fatalf("limit %d: the child failed (%v):\n%s\n%s", limit, err, tail(c.lines), c.stderr.String())
 		}
 		runs++
+		c.raceFree(t)
 		m := newModel()
 		if err := m.add(c.lines); err != nil {
 			t.Fatalf("limit %d: %v", limit, err)
