@@ -14,7 +14,27 @@
 //   - durations are REAL milliseconds, which round-trip a time.Duration
 //     to the nanosecond for anything shorter than about ten days;
 //   - a NULL in a REAL metric column stands for NaN (SQLite turns NaN into
-//     NULL anyway); infinities are stored as they are.
+//     NULL anyway); infinities are stored as they are;
+//   - recording paths are stored as the caller gives them and never opened
+//     or resolved here (the app gives them relative to its data folder).
+//
+// A run is written as it happens, so that leaving, a crash or a lost device
+// keeps every finished turn: BeginAttempt stores the attempt with no finish
+// time, SaveTurn commits each turn when it is measured (a retried turn
+// replaces the one at its index), FinishAttempt sets the finish time. Each
+// call is one transaction with synchronous=FULL, so a turn is on disk when
+// SaveTurn returns; an attempt that was never finished is listed with a
+// zero FinishedAt. SaveAttempt stores a whole attempt at once.
+//
+// Concurrency: DB holds no Go locks. SQLite's write lock, taken at BEGIN
+// (the DSN's _txlock=immediate), orders the writers, and busy_timeout makes
+// a second writer wait for it instead of failing; readers work on a WAL
+// snapshot and never wait for a writer.
+//
+// Errors the app shows are sentinels for errors.Is: ErrNotFound, ErrExists,
+// ErrDamaged, ErrTooNew and ErrForeign (found by Open, before anything is
+// written), ErrDiskFull and ErrIO. A failed write leaves the database as it
+// was before the call.
 package store
 
 import (
