@@ -14,7 +14,27 @@
 //   - durations are REAL milliseconds, which round-trip a time.Duration
 //     to the nanosecond for anything shorter than about ten days;
 //   - a NULL in a REAL metric column stands for NaN (SQLite turns NaN into
-//     NULL anyway); infinities are stored as they are.
+//     NULL anyway); infinities are stored as they are;
+//   - recording paths are stored as the caller gives them and never opened
+//     or resolved here (the app gives them relative to its data folder).
+//
+// A run is written as it happens, so that leaving, a crash or a lost device
+// keeps every finished turn: BeginAttempt stores the attempt with no finish
+// time, SaveTurn commits each turn when it is measured (a retried turn
+// replaces the one at its index), FinishAttempt sets the finish time. Each
+// call is one transaction with synchronous=FULL, so a turn is on disk when
+// SaveTurn returns; an attempt that was never finished is listed with a
+// zero FinishedAt. SaveAttempt stores a whole attempt at once.
+//
+// Concurrency: DB holds no Go locks. SQLite's write lock, taken at BEGIN
+// (the DSN's _txlock=immediate), orders the writers, and busy_timeout makes
+// a second writer wait for it instead of failing; readers work on a WAL
+// snapshot and never wait for a writer.
+//
+// Errors the app shows are sentinels for errors.Is: ErrNotFound, ErrExists,
+// ErrDamaged, ErrTooNew and ErrForeign (found by Open, before anything is
+// written), ErrDiskFull and ErrIO. A failed write leaves the database as it
+// was before the call.
 package store
 
 import (
@@ -269,7 +289,7 @@ func classify(path string, err error) error {
 //
 // SQLite's unix VFS reports ENOSPC on a write as SQLITE_FULL, but folds
 // EFBIG (and ENOSPC when extending the -shm file) into SQLITE_IOERR_WRITE,
-// _SHMSIZE and the like, and the driver does not expose errno. So an I/O
+// _SHMSIZE, _SHMOPEN and the like, and the driver does not expose errno. So an I/O
 // error from a call that grows a file counts as a full disk when one of
 // the two conditions that cause ENOSPC and EFBIG holds now (see
 // outOfSpace).
@@ -295,7 +315,9 @@ func kindOf(path string, err error) error {
 	case sqlite3.SQLITE_IOERR:
 		switch se.Code() {
 		case sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_TRUNCATE,
-			sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_SHMSIZE:
+			sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_SHMSIZE,
+			sqlite3.SQLITE_IOERR_SHMOPEN: // opening -shm sets its size to 3 bytes
+
 			if outOfSpace(path) {
 				return ErrDiskFull
 			}
