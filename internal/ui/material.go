@@ -98,6 +98,10 @@ func (a *App) ShowMaterial() {
 				play.Disable()
 			}
 			rec := widget.NewButton("Record", func() {
+				if stopRec != nil { // one recording at a time
+					a.inform("A recording is running", "Stop the recording under way (Stop or Space) before starting another.")
+					return
+				}
 				mic, ok := a.openMic("Cannot record")
 				if !ok {
 					return
@@ -236,6 +240,9 @@ func (a *App) playLine(ctx context.Context, l scenario.Line) {
 	a.play(ctx, "Cannot play the line", func() (pcm.Clip, error) { return practice.LoadLine(a.deps.Audio, l) })
 }
 
+// maxNewScenarios bounds the search for a free "my-scenario-N.toml".
+const maxNewScenarios = 1000
+
 // newScenario writes the template into the user's folder under a free name
 // and says where it is.
 func (a *App) newScenario() {
@@ -243,15 +250,20 @@ func (a *App) newScenario() {
 		a.showError("Cannot create the scenario", err)
 		return
 	}
-	var path string
-	for i := 1; ; i++ {
+	// O_EXCL: never overwrite a scenario, even one written since the
+	// name was chosen; any error but "exists" is the answer.
+	var (
+		path string
+		f    *os.File
+		err  error
+	)
+	for i := 1; i <= maxNewScenarios; i++ {
 		path = filepath.Join(a.deps.UserDir, fmt.Sprintf("my-scenario-%d.toml", i))
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
 			break
 		}
 	}
-	// O_EXCL: never overwrite a scenario someone is writing.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err == nil {
 		_, err = f.Write(a.deps.Template)
 		if cerr := f.Close(); err == nil {

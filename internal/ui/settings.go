@@ -70,12 +70,27 @@ func (a *App) ShowSettings() {
 		form.Append("", micRow)
 		form.Append("Speaker", out)
 		form.Append("", toneRow)
-		refresh := widget.NewButton("Refresh devices", func() {
-			if err := a.deps.Devices.Refresh(); err != nil {
-				a.showError("Cannot refresh the device list", err)
-				return
-			}
-			a.ShowSettings()
+		var refresh *widget.Button
+		refresh = widget.NewButton("Refresh devices", func() {
+			// Re-initialising PortAudio takes a while: off the UI goroutine.
+			refresh.Disable()
+			refresh.SetText("Refreshing…")
+			ctx, devs := a.screenCtx, a.deps.Devices
+			go func() {
+				err := devs.Refresh()
+				fyne.Do(func() {
+					if ctx.Err() != nil {
+						return
+					}
+					if err != nil {
+						refresh.Enable()
+						refresh.SetText("Refresh devices")
+						a.showError("Cannot refresh the device list", err)
+						return
+					}
+					a.ShowSettings()
+				})
+			}()
 		})
 		form.Append("", refresh)
 	}
