@@ -1,3 +1,5 @@
+//go:build linux || darwin
+
 package store_test
 
 // Crash and disk-full tests. Both run the writing side in a child process

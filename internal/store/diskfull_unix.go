@@ -1,3 +1,5 @@
+//go:build linux || darwin
+
 package store
 
 import (
@@ -20,7 +22,7 @@ const writeMargin = 64<<10 + 24
 func outOfSpace(path string) bool {
 	var fs syscall.Statfs_t
 	if err := syscall.Statfs(filepath.Dir(path), &fs); err == nil && fs.Bsize > 0 &&
-		fs.Bavail < writeMargin/uint64(fs.Bsize)+1 {
+		fs.Bavail < writeMargin/uint64(fs.Bsize)+1 { // Bsize is int64 on Linux, uint32 on macOS
 		return true
 	}
 	var lim syscall.Rlimit
