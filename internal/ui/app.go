@@ -259,7 +259,7 @@ func Friendly(err error) string {
 		advice = "The audio device is in use (a recording or playback is still running). Stop it, then try again."
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG), errors.Is(err, store.ErrDiskFull):
 		advice = "The disk is full. Everything saved before is kept; free some space, then try again."
-	case errors.Is(err, syscall.EIO):
+	case errors.Is(err, syscall.EIO), errors.Is(err, store.ErrIO):
 		advice = "The disk reported an error while writing. Everything saved before is kept; check the disk, then try again."
 	case errors.Is(err, pcm.ErrCorrupt), errors.Is(err, pcm.ErrUnsupported):
 		advice = "An audio file could not be read."

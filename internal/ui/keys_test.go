@@ -189,11 +189,14 @@ func TestKeysAfterChoosingInASelectAndAList(t *testing.T) {
 		StartedAt: time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC), PlannedTurns: 2,
 		Turns: []store.Turn{{Index: 0, LineID: "t1", LineText: "You're late!", Report: report(820 * time.Millisecond)}}}}}
 	shown := make(chan string, 16)
-	a, w := newUI(t, ui.Deps{Scenarios: scenarios(), Devices: &fakeDevices{}, History: h, Shown: func(s string) { shown <- s }})
+	steps := make(chan string, 8)
+	a, w := newUI(t, ui.Deps{Scenarios: scenarios(), Devices: &fakeDevices{}, History: h, Shown: func(s string) { shown <- s },
+		Log: func(f string, args ...any) { steps <- fmt.Sprintf(f, args...) }})
 	c := w.Canvas()
 	<-shown
 	a.ShowSettings()
 	<-shown
+	<-steps // the device lists are filled in off the UI goroutine
 	var sel *ui.KeySelect
 	visit(t, c, func(o fyne.CanvasObject) {
 		if s, ok := o.(*ui.KeySelect); ok && sel == nil {

@@ -27,6 +27,7 @@ func (a *App) ShowSettings() {
 	status := widget.NewLabel("")
 	status.Wrapping = fyne.TextWrapWord
 
+	var loads []deviceLoad
 	mkSelect := func(key string, list func() ([]string, error)) *KeySelect {
 		sel := a.newSelect(nil, func(v string) {
 			if v == systemDefault {
@@ -34,16 +35,19 @@ func (a *App) ShowSettings() {
 			}
 			prefs.SetString(key, v)
 		})
-		fill := func() {
-			names, err := list()
+		cur := prefs.String(key)
+		if cur == "" {
+			cur = systemDefault
+		}
+		sel.Options = []string{cur}
+		sel.SetSelected(cur)
+		// The device list comes from PortAudio: it is read off the UI
+		// goroutine once the screen is shown (see the end of ShowSettings).
+		loads = append(loads, deviceLoad{list: list, apply: func(names []string, err error) {
 			if err != nil {
 				status.SetText(Friendly(err))
 			}
 			sel.Options = append([]string{systemDefault}, names...)
-			cur := prefs.String(key)
-			if cur == "" {
-				cur = systemDefault
-			}
 			found := false
 			for _, n := range sel.Options {
 				found = found || n == cur
@@ -51,9 +55,8 @@ func (a *App) ShowSettings() {
 			if !found { // a remembered device that is unplugged now
 				sel.Options = append(sel.Options, cur)
 			}
-			sel.SetSelected(cur)
-		}
-		fill()
+			sel.Refresh()
+		}})
 		return sel
 	}
 
@@ -103,7 +106,7 @@ func (a *App) ShowSettings() {
 
 	keys := widget.NewLabel("T test microphone · P test tone · Esc back")
 	keys.Importance = widget.LowImportance
-	a.show("Settings", container.NewBorder(header, keys, nil, nil, container.NewVScroll(container.NewVBox(form, status))), func(ev *fyne.KeyEvent) {
+	ctx := a.show("Settings", container.NewBorder(header, keys, nil, nil, container.NewVScroll(container.NewVBox(form, status))), func(ev *fyne.KeyEvent) {
 		switch {
 		case ev.Name == fyne.KeyT && micBtn != nil && !micBtn.Disabled():
 			micBtn.OnTapped()
@@ -113,6 +116,31 @@ func (a *App) ShowSettings() {
 			a.backHome(ev)
 		}
 	})
+	if len(loads) > 0 {
+		go func() { // one goroutine reads every list, one fyne.Do applies them
+			names := make([][]string, len(loads))
+			errs := make([]error, len(loads))
+			for i, l := range loads {
+				names[i], errs[i] = l.list()
+			}
+			fyne.Do(func() {
+				if ctx.Err() != nil {
+					return
+				}
+				for i, l := range loads {
+					l.apply(names[i], errs[i])
+				}
+				a.logf("ui: devices listed")
+			})
+		}()
+	}
+}
+
+// deviceLoad is one device list Settings reads off the UI goroutine and
+// how the screen shows it.
+type deviceLoad struct {
+	list  func() ([]string, error)
+	apply func(names []string, err error)
 }
 
 // micTest is a button and a level meter: while on, the chosen microphone's

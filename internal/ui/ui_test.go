@@ -206,8 +206,15 @@ func (d *fakeDevices) Outputs() ([]string, error) { return []string{"Headset", "
 func (d *fakeDevices) Refresh() error             { d.refreshed++; return nil }
 
 func TestSettingsRemembersDevices(t *testing.T) {
-	a, w := newUI(t, ui.Deps{Scenarios: scenarios(), Devices: &fakeDevices{}, DataDir: "/data/here"})
+	steps := make(chan string, 8)
+	a, w := newUI(t, ui.Deps{Scenarios: scenarios(), Devices: &fakeDevices{}, DataDir: "/data/here",
+		Log: func(f string, args ...any) { steps <- fmt.Sprintf(f, args...) }})
 	a.ShowSettings()
+	select { // the device lists are read off the UI goroutine
+	case <-steps:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the device lists were never filled in")
+	}
 	var sels []*ui.KeySelect
 	visit(t, w.Canvas(), func(o fyne.CanvasObject) {
 		if v, ok := o.(*ui.KeySelect); ok {
@@ -506,10 +513,13 @@ func (s toneSpeaker) Play(_ context.Context, c pcm.Clip) error { s.played <- c; 
 func TestSettingsTestMicrophoneAndTone(t *testing.T) {
 	spk := toneSpeaker{played: make(chan pcm.Clip, 1)}
 	micErr := errors.New(`open input device "USB Mic": device not found`)
+	steps := make(chan string, 8)
 	deps := ui.Deps{Scenarios: scenarios(), Devices: &fakeDevices{}, Player: spk,
-		Recorder: func() (practice.Recorder, error) { return nil, fmt.Errorf("%w: %w", practice.ErrNoMicrophone, micErr) }}
+		Recorder: func() (practice.Recorder, error) { return nil, fmt.Errorf("%w: %w", practice.ErrNoMicrophone, micErr) },
+		Log:      func(f string, args ...any) { steps <- fmt.Sprintf(f, args...) }}
 	a, w := newUI(t, deps)
 	a.ShowSettings()
+	<-steps // the device lists are filled in off the UI goroutine
 	var meters int
 	visit(t, w.Canvas(), func(o fyne.CanvasObject) {
 		if _, ok := o.(*ui.LevelMeter); ok {
