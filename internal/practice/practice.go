@@ -194,6 +194,18 @@ func (r *Run) Done() bool { return len(r.results) >= len(r.cfg.Scenario.Turns) }
 // Results are the answers so far, in order.
 func (r *Run) Results() []TurnResult { return r.results }
 
+// Retry takes back the last measured turn, so that the next Turn plays the
+// same customer line again. The stored turn stays until the new answer
+// replaces it (the store replaces a turn of the same index), and its
+// recording is kept: the new take gets a file of its own.
+func (r *Run) Retry() error {
+	if len(r.results) == 0 {
+		return errors.New("retry turn: no turn has been answered yet")
+	}
+	r.results = r.results[:len(r.results)-1]
+	return nil
+}
+
 // Levels delivers live measurements while recording. It never blocks the
 // recorder: when the reader is behind, the older value is dropped.
 func (r *Run) Levels() <-chan analysis.LiveStats { return r.levels }

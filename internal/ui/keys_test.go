@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -64,6 +66,7 @@ func (m *turnMic) Record(ctx context.Context, sink func([]float32) error) error 
 
 type keysRig struct {
 	w     fyne.Window
+	dir   string
 	st    *memStore
 	shown chan string
 	steps chan string
@@ -80,16 +83,18 @@ func newKeysRig(t *testing.T, speak ...time.Duration) keysRig {
 	fsys := fstest.MapFS{"l1.wav": {Data: line.Bytes()}}
 	r := keysRig{st: &memStore{}, shown: make(chan string, 16), steps: make(chan string, 64)}
 	dir := t.TempDir()
+	r.dir = dir
 	deps := ui.Deps{
 		Scenarios: scenarios(), Audio: fsys, History: &fakeHistory{},
-		NewRun: func(sc scenario.Scenario) (*practice.Run, error) {
-			cued := make(chan struct{}, 1)
-			return practice.New(practice.Config{Scenario: sc, Audio: fsys, Recorder: &turnMic{cued: cued, speak: speak}, Player: cueSpeaker{cued: cued},
-				Store: r.st, DataDir: dir, SilenceStop: 500 * time.Millisecond})
-		},
 		Shown: func(title string) { r.shown <- title },
-		Log:   func(format string, args ...any) { r.steps <- fmt.Sprintf(format, args...) },
 	}
+	cued := make(chan struct{}, 1)
+	mic := &turnMic{cued: cued, speak: speak}
+	deps.NewRun = func(sc scenario.Scenario) (*practice.Run, error) {
+		return practice.New(practice.Config{Scenario: sc, Audio: fsys, Recorder: mic, Player: quietSpeaker{},
+			Store: r.st, DataDir: dir, SilenceStop: 500 * time.Millisecond})
+	}
+	deps.Log = releaseOnAnswer(r.steps, cued)
 	var app *ui.App
 	app, r.w = newUI(t, deps)
 	t.Cleanup(func() { // the turn's goroutine ends before the temp folder goes
@@ -157,11 +162,16 @@ func TestSpaceEndsTheAnswerAfterClickingACheckBox(t *testing.T) {
 	r.waitStep(t, "ui: answering turn 1")
 	test.Tap(check(t, c, "Show the customer's words")) // a click mid-answer
 	key(c, fyne.KeySpace)                              // ends the answer
+	r.waitStep(t, "ui: report of turn 1")
+	test.Tap(check(t, c, "Asked: would that be a fair statement?")) // a self-check on the report
+	key(c, fyne.KeyN)                                                 // the customer answers
 	r.waitStep(t, "ui: answering turn 2")
 	if got := len(r.st.attempts()); got != 1 {
 		t.Fatalf("after Space ended turn 1: %d attempts saved, want 1", got)
 	}
 	key(c, fyne.KeySpace)
+	r.waitStep(t, "ui: report of turn 2")
+	key(c, fyne.KeySpace) // on the last report: the summary
 	r.waitScreen(t, "Results")
 	atts := r.st.attempts()
 	if len(atts) != 1 || len(atts[0].Turns) != 2 || atts[0].FinishedAt.IsZero() {
@@ -173,6 +183,8 @@ func TestEscapeLeavesMidAnswerAndKeepsTheFinishedTurn(t *testing.T) {
 	r := newKeysRig(t, time.Second, time.Minute) // turn 1 ends by silence, turn 2 runs on
 	c := r.w.Canvas()
 	key(c, fyne.KeySpace)
+	r.waitStep(t, "ui: report of turn 1")
+	key(c, fyne.KeyReturn)
 	r.waitStep(t, "ui: answering turn 2")
 	test.Tap(check(t, c, "Show the method step (untick for a harder run)"))
 	key(c, fyne.KeyEscape)
@@ -181,6 +193,28 @@ func TestEscapeLeavesMidAnswerAndKeepsTheFinishedTurn(t *testing.T) {
 	atts := r.st.attempts()
 	if len(atts) != 1 || len(atts[0].Turns) != 1 || !atts[0].FinishedAt.IsZero() || atts[0].PlannedTurns != 2 {
 		t.Fatalf("after leaving in turn 2: %+v; want one unfinished attempt with turn 1 of 2", atts)
+	}
+}
+
+func TestRetryReplacesTheTurnAndKeepsBothRecordings(t *testing.T) {
+	r := newKeysRig(t, time.Second)
+	c := r.w.Canvas()
+	key(c, fyne.KeySpace)
+	r.waitStep(t, "ui: report of turn 1")
+	key(c, fyne.KeyR)
+	r.waitStep(t, "ui: retry turn 1")
+	r.waitStep(t, "ui: report of turn 1")
+	atts := r.st.attempts()
+	if len(atts) != 1 || len(atts[0].Turns) != 1 {
+		t.Fatalf("after a retry: %+v; want one attempt whose turn 1 was replaced", atts)
+	}
+	if got := atts[0].Turns[0].RecordingPath; !strings.HasSuffix(got, "turn-1-take-2.wav") {
+		t.Errorf("turn 1 recording %q, want the second take", got)
+	}
+	for _, name := range []string{"turn-1.wav", "turn-1-take-2.wav"} {
+		if _, err := os.Stat(filepath.Join(r.dir, "recordings", atts[0].ID, name)); err != nil {
+			t.Errorf("recording %s: %v (both takes are kept)", name, err)
+		}
 	}
 }
 

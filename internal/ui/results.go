@@ -51,41 +51,12 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 	for i, t := range att.Turns {
 		t := t
 		findings := coach.Assess(t.Report, a.deps.Bands, coach.Baseline{})
-		grid := container.New(&tableLayout{weights: []float32{2, 4, 2, 1.3}})
-		for _, h := range []string{"Metric", "Your answer", "Target", ""} {
-			grid.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		}
-		for _, row := range resultRows(t.Report, findings) {
-			for _, cell := range row {
-				l := widget.NewLabel(cell)
-				l.Wrapping = fyne.TextWrapWord
-				grid.Add(l)
-			}
-		}
-		note := widget.NewLabel("Coach: " + coach.Summary(findings))
-		note.Wrapping = fyne.TextWrapWord
-		note.Importance = widget.HighImportance
-
 		var clip pcm.Clip
 		if i < len(clips) {
 			clip = clips[i]
 		}
-		play := widget.NewButton("Play answer", func() { a.playAnswer(ctx, practice.RecordingFile(a.deps.DataDir, t.RecordingPath), clip) })
-		if a.deps.Player == nil {
-			play.Disable()
-		}
-		heading := fmt.Sprintf("Turn %d", t.Index+1)
-		if t.Variant != "" {
-			heading += " (" + t.Variant + " customer)"
-		}
-		line := widget.NewLabel(quote(t.LineText))
-		line.Wrapping = fyne.TextWrapWord
-		body := container.NewVBox(line, grid, note)
-		if st, ok := a.findTurn(att.ScenarioID, t.LineID); ok {
-			body.Add(a.methodPart(st))
-		}
-		body.Add(container.NewHBox(play))
-		cards.Add(widget.NewCard(heading, "", body))
+		play := func() { a.playAnswer(ctx, practice.RecordingFile(a.deps.DataDir, t.RecordingPath), clip) }
+		cards.Add(widget.NewCard(turnHeading(t), "", a.turnBody(att.ScenarioID, t, findings, play)))
 	}
 	if len(att.Turns) == 0 {
 		cards.Add(widget.NewLabel("This attempt has no answered turns."))
@@ -101,6 +72,60 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 			a.ShowHistory()
 		}
 	})
+}
+
+// turnHeading is "Turn 2 (softened customer)", "(recovered)" for a turn
+// rescued after a crash.
+func turnHeading(t store.Turn) string {
+	h := fmt.Sprintf("Turn %d", t.Index+1)
+	if t.Variant != "" {
+		h += " (" + t.Variant + " customer)"
+	}
+	if t.Recovered {
+		h += " (recovered after an interruption)"
+	}
+	return h
+}
+
+// turnBody is one answered turn as the reports show it: the customer's
+// line, the metrics with targets and marks, the coaching note, the method
+// step with the self-check and model answer, and a play button (play nil:
+// none).
+func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding, play func()) *fyne.Container {
+	grid := container.New(&tableLayout{weights: []float32{2, 4, 2, 1.3}})
+	for _, h := range []string{"Metric", "Your answer", "Target", ""} {
+		grid.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	}
+	for _, row := range resultRows(t.Report, findings) {
+		for _, cell := range row {
+			l := widget.NewLabel(cell)
+			l.Wrapping = fyne.TextWrapWord
+			grid.Add(l)
+		}
+	}
+	note := widget.NewLabel("Coach: " + coach.Summary(findings))
+	note.Wrapping = fyne.TextWrapWord
+	note.Importance = widget.HighImportance
+	line := widget.NewLabel(quote(t.LineText))
+	line.Wrapping = fyne.TextWrapWord
+	body := container.NewVBox(line, grid, note)
+	if t.Dropped > 0 {
+		lost := widget.NewLabel(fmt.Sprintf("%.1f s of your answer was lost while recording (the computer was too busy); the figures may be off.", t.Dropped.Seconds()))
+		lost.Wrapping = fyne.TextWrapWord
+		lost.Importance = widget.WarningImportance
+		body.Add(lost)
+	}
+	if st, ok := a.findTurn(scenarioID, t.LineID); ok {
+		body.Add(a.methodPart(st))
+	}
+	if play != nil {
+		b := widget.NewButton("Play answer", play)
+		if a.deps.Player == nil {
+			b.Disable()
+		}
+		body.Add(container.NewHBox(b))
+	}
+	return body
 }
 
 // playAnswer plays a recorded answer from memory or from its file.

@@ -26,6 +26,7 @@ const (
 	stateReady     playState = iota // waiting for Space to play the next turn
 	stateBusy                       // customer speaking, cue, analysing, saving
 	stateRecording                  // the rep is answering
+	stateReviewing                  // the turn's report is shown: retry, replay or go on
 	stateFinished                   // the last turn is done or the rep left
 )
 
@@ -46,11 +47,18 @@ type rolePlay struct {
 	state    playState
 	answered int // turns measured so far, as the screen knows it (UI goroutine)
 
+	// last is the turn just measured, shown while reviewing (UI goroutine).
+	last practice.TurnResult
+
 	turnLabel, line, step, elapsed, saveNote *widget.Label
 	status                                   *canvas.Text
 	cueDot                                   *canvas.Circle
 	meter                                    *LevelMeter
 	begin, finish                            *widget.Button
+	recArea                                  *fyne.Container // level meter and method step, while a turn runs
+	report                                   *fyne.Container // the turn's report, while reviewing
+	recButtons, reviewButtons                *fyne.Container
+	nextBtn                                  *widget.Button
 }
 
 // ShowRolePlay runs sc from its first turn: Space starts each turn and ends
@@ -172,28 +180,158 @@ func (rp *rolePlay) build() {
 	rp.begin.Importance = widget.HighImportance
 	leave := widget.NewButton("Leave (Esc)", rp.leave)
 
+	retry := widget.NewButton("Retry this turn (R)", rp.retry)
+	playBack := widget.NewButton("Play your answer (P)", rp.playAnswer)
+	again := widget.NewButton("Hear the customer again (C)", rp.playCustomer)
+	rp.nextBtn = widget.NewButton("Next (N)", rp.next)
+	rp.nextBtn.Importance = widget.HighImportance
+	if a.deps.Player == nil {
+		playBack.Disable()
+		again.Disable()
+	}
+
 	meterRow := container.NewBorder(nil, nil, container.NewHBox(cueBox, widget.NewLabel("Level")), rp.elapsed, rp.meter)
 	top := container.NewVBox(a.nav(""), persona, brief, rp.saveNote, widget.NewSeparator(), rp.turnLabel, showLine, rp.line)
-	middle := container.NewVBox(rp.status, meterRow, showStep, rp.step)
-	bottom := container.NewVBox(container.NewHBox(rp.begin, rp.finish, leave), keys)
+	rp.recArea = container.NewVBox(meterRow, showStep, rp.step)
+	rp.report = container.NewVBox()
+	rp.report.Hide()
+	middle := container.NewVBox(rp.status, rp.recArea, rp.report)
+	rp.recButtons = container.NewHBox(rp.begin, rp.finish, leave)
+	rp.reviewButtons = container.NewHBox(rp.nextBtn, retry, playBack, again, widget.NewButton("Leave (Esc)", rp.leave))
+	rp.reviewButtons.Hide()
+	bottom := container.NewVBox(rp.recButtons, rp.reviewButtons, keys)
 	content := container.NewBorder(top, bottom, nil, nil, container.NewVScroll(middle))
 	rp.ctx = a.show(sc.Title, content, rp.key)
 }
 
 // key is the screen's key handler: Space starts a turn or ends the answer,
-// Escape leaves.
+// Escape leaves; on a turn's report R retries it, P plays the answer, C
+// plays the customer again, N, Enter or Space go on.
 func (rp *rolePlay) key(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeySpace:
-		switch rp.state {
-		case stateReady:
+	if ev.Name == fyne.KeyEscape {
+		rp.leave()
+		return
+	}
+	switch rp.state {
+	case stateReady:
+		if ev.Name == fyne.KeySpace {
 			rp.start()
-		case stateRecording:
+		}
+	case stateRecording:
+		if ev.Name == fyne.KeySpace {
 			rp.stop()
 		}
-	case fyne.KeyEscape:
-		rp.leave()
+	case stateReviewing:
+		switch ev.Name {
+		case fyne.KeyR:
+			rp.retry()
+		case fyne.KeyP:
+			rp.playAnswer()
+		case fyne.KeyC:
+			rp.playCustomer()
+		case fyne.KeyN, fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
+			rp.next()
+		}
 	}
+}
+
+// showReport shows the turn just measured, before the customer answers:
+// the figures, the coaching note, the method step, and what to do next.
+func (rp *rolePlay) showReport(res practice.TurnResult) {
+	rp.state = stateReviewing
+	rp.last = res
+	rp.setCue(false)
+	rp.setStatus(fmt.Sprintf("Turn %d of %d measured", res.Index+1, len(rp.sc.Turns)), theme.Color(theme.ColorNameForeground))
+	t := store.Turn{Index: res.Index, LineID: res.TurnID, LineText: res.Line.Text, Variant: string(res.Variant),
+		Cue: res.Cue, Report: res.Report, Dropped: res.Dropped}
+	rp.report.Objects = []fyne.CanvasObject{rp.app.turnBody(rp.sc.ID, t, res.Findings, nil)}
+	rp.recArea.Hide()
+	rp.report.Show()
+	rp.report.Refresh()
+	if rp.run.Done() {
+		rp.nextBtn.SetText("See the summary (N)")
+	} else {
+		rp.nextBtn.SetText("Next: the customer answers (N)")
+	}
+	rp.recButtons.Hide()
+	rp.reviewButtons.Show()
+	rp.app.logf("ui: report of turn %d", res.Index+1)
+}
+
+// hideReport goes back to the recording layout.
+func (rp *rolePlay) hideReport() {
+	rp.report.Hide()
+	rp.reviewButtons.Hide()
+	rp.recArea.Show()
+	rp.recButtons.Show()
+}
+
+// retry plays the turn just reviewed again; the new answer replaces its
+// figures, and both recordings are kept.
+func (rp *rolePlay) retry() {
+	if rp.state != stateReviewing {
+		return
+	}
+	if err := rp.run.Retry(); err != nil {
+		rp.app.showError("Cannot retry the turn", err)
+		return
+	}
+	rp.answered--
+	rp.app.logf("ui: retry turn %d", rp.last.Index+1)
+	rp.hideReport()
+	rp.setReady("")
+	rp.start()
+}
+
+// next goes on: the customer answers, or after the last turn the summary.
+func (rp *rolePlay) next() {
+	if rp.state != stateReviewing {
+		return
+	}
+	rp.hideReport()
+	if !rp.run.Done() {
+		rp.setReady("")
+		rp.start()
+		return
+	}
+	rp.state = stateFinished
+	rp.setStatus("Saving…", theme.Color(theme.ColorNameForeground))
+	ctx := rp.ctx
+	rp.app.work.Add(1)
+	go func() {
+		defer rp.app.work.Done()
+		att, err := rp.run.Finish(context.WithoutCancel(ctx))
+		var clips []pcm.Clip
+		for _, r := range rp.run.Results() {
+			clips = append(clips, r.Clip)
+		}
+		fyne.Do(func() {
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil && !errors.Is(err, practice.ErrNotSaved) {
+				rp.app.showError("Your attempt could not be saved", err)
+			}
+			rp.app.ShowResults(att, clips)
+		})
+	}()
+}
+
+// playAnswer plays the answer just reviewed.
+func (rp *rolePlay) playAnswer() {
+	if rp.state != stateReviewing || rp.app.deps.Player == nil {
+		return
+	}
+	clip, path := rp.last.Clip, rp.last.RecordingPath
+	rp.app.playAnswer(rp.ctx, path, clip)
+}
+
+// playCustomer plays the customer's line of the turn just reviewed again.
+func (rp *rolePlay) playCustomer() {
+	if rp.state != stateReviewing || rp.app.deps.Player == nil {
+		return
+	}
+	rp.app.playLine(rp.ctx, rp.last.Line)
 }
 
 // stop ends the answer being recorded (Space or Done).
@@ -321,41 +459,16 @@ func (rp *rolePlay) playTurn() {
 		})
 		return
 	}
-	done := rp.run.Done()
-	fyne.Do(func() { rp.answered = n })
-	if res.SaveErr != nil && !errors.Is(res.SaveErr, practice.ErrNotSaved) {
-		fyne.Do(func() {
-			rp.note(fmt.Sprintf("Turn %d was measured but could not be saved (it will be tried again with the next turn): %s",
-				res.Index+1, firstLine(Friendly(res.SaveErr))))
-		})
-	}
-	if !done {
-		fyne.Do(func() {
-			if rp.state == stateFinished {
-				return
-			}
-			rp.setReady("")
-			rp.start() // the customer answers straight away
-		})
-		return
-	}
 	fyne.Do(func() {
-		rp.state = stateFinished
-		rp.setStatus("Saving…", theme.Color(theme.ColorNameForeground))
-	})
-	att, err := rp.run.Finish(context.WithoutCancel(ctx))
-	var clips []pcm.Clip
-	for _, r := range rp.run.Results() {
-		clips = append(clips, r.Clip)
-	}
-	fyne.Do(func() {
-		if ctx.Err() != nil {
+		if rp.state == stateFinished {
 			return
 		}
-		if err != nil && !errors.Is(err, practice.ErrNotSaved) {
-			rp.app.showError("Your attempt could not be saved", err)
+		rp.answered = n
+		if res.SaveErr != nil && !errors.Is(res.SaveErr, practice.ErrNotSaved) {
+			rp.note(fmt.Sprintf("Turn %d was measured but could not be saved (it will be tried again with the next turn): %s",
+				res.Index+1, firstLine(Friendly(res.SaveErr))))
 		}
-		rp.app.ShowResults(att, clips)
+		rp.showReport(res)
 	})
 }
 

@@ -243,8 +243,10 @@ func TestSettingsRemembersDevices(t *testing.T) {
 
 // A role-play through the real practice.Run with a scripted microphone.
 
-// scriptMic has no clock: after its first chunk it waits for the cue tone
-// (cued), so the cue lands after exactly one chunk.
+// scriptMic has no clock: after its first chunk it waits until the screen
+// says the rep may answer (released by the test's Log hook on "ui:
+// answering"), which comes after the run took the cue's position — so the
+// cue lands after exactly one chunk, however slow the machine.
 type scriptMic struct{ cued chan struct{} }
 
 func (m *scriptMic) SampleRate() int { return 16000 }
@@ -276,14 +278,21 @@ func (m *scriptMic) Record(ctx context.Context, sink func([]float32) error) erro
 	return nil
 }
 
-// cueSpeaker plays nothing but tells the mic when the cue tone was played.
-type cueSpeaker struct{ cued chan struct{} }
+// quietSpeaker plays nothing.
+type quietSpeaker struct{}
 
-func (s cueSpeaker) Play(_ context.Context, c pcm.Clip) error {
-	if len(c.Samples) == len(practice.CueTone().Samples) {
-		s.cued <- struct{}{}
+func (quietSpeaker) Play(context.Context, pcm.Clip) error { return nil }
+
+// releaseOnAnswer is a Log hook that sends log lines to steps and releases
+// the scripted mic (cued) when the screen says the rep may answer.
+func releaseOnAnswer(steps chan<- string, cued chan<- struct{}) func(string, ...any) {
+	return func(f string, args ...any) {
+		msg := fmt.Sprintf(f, args...)
+		if strings.HasPrefix(msg, "ui: answering") {
+			cued <- struct{}{}
+		}
+		steps <- msg
 	}
-	return nil
 }
 
 // memStore keeps attempts the way the store does.
@@ -305,10 +314,17 @@ func (s *memStore) SaveTurn(_ context.Context, id string, t *store.Turn) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.saved {
-		if s.saved[i].ID == id {
-			s.saved[i].Turns = append(s.saved[i].Turns, *t)
-			return nil
+		if s.saved[i].ID != id {
+			continue
 		}
+		for j := range s.saved[i].Turns { // a turn of the same index is replaced
+			if s.saved[i].Turns[j].Index == t.Index {
+				s.saved[i].Turns[j] = *t
+				return nil
+			}
+		}
+		s.saved[i].Turns = append(s.saved[i].Turns, *t)
+		return nil
 	}
 	return store.ErrNotFound
 }
@@ -342,14 +358,16 @@ func TestRolePlayRunsToResults(t *testing.T) {
 	deps := ui.Deps{
 		Scenarios: scenarios(),
 		Audio:     fsys,
-		NewRun: func(sc scenario.Scenario) (*practice.Run, error) {
-			cued := make(chan struct{}, 1)
-			return practice.New(practice.Config{Scenario: sc, Audio: fsys, Recorder: &scriptMic{cued: cued}, Player: cueSpeaker{cued: cued},
-				Store: st, DataDir: dir, SilenceStop: 500 * time.Millisecond})
-		},
+	}
+	cued := make(chan struct{}, 1)
+	deps.NewRun = func(sc scenario.Scenario) (*practice.Run, error) {
+		return practice.New(practice.Config{Scenario: sc, Audio: fsys, Recorder: &scriptMic{cued: cued}, Player: quietSpeaker{},
+			Store: st, DataDir: dir, SilenceStop: 500 * time.Millisecond})
 	}
 	shown := make(chan string, 16)
+	steps := make(chan string, 64)
 	deps.Shown = func(title string) { shown <- title }
+	deps.Log = releaseOnAnswer(steps, cued)
 	_, w := newUI(t, deps)
 	if got := <-shown; got != "Scenarios" {
 		t.Fatalf("first screen = %q, want Scenarios", got)
@@ -362,6 +380,19 @@ func TestRolePlayRunsToResults(t *testing.T) {
 		t.Errorf("role-play screen should invite Space:\n%s", got)
 	}
 	key(w.Canvas(), fyne.KeySpace)
+	for turn := 1; turn <= 2; turn++ { // each turn's report, then on
+		for step := ""; !strings.HasPrefix(step, fmt.Sprintf("ui: report of turn %d", turn)); {
+			select {
+			case step = <-steps:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("no report of turn %d", turn)
+			}
+		}
+		if got := texts(t, w.Canvas()); !strings.Contains(got, "Pause before replying") || !strings.Contains(got, "Retry this turn (R)") {
+			t.Errorf("turn %d report:\n%s", turn, got)
+		}
+		key(w.Canvas(), fyne.KeyN)
+	}
 	select {
 	case got := <-shown:
 		if got != "Results" {
@@ -380,7 +411,7 @@ func TestRolePlayRunsToResults(t *testing.T) {
 	// the onset and that latency is measured from the saved cue.
 	tr := st.saved[0].Turns[0]
 	if d := (tr.Report.Onset - 620*time.Millisecond).Abs(); d > 30*time.Millisecond {
-		t.Errorf("onset = %v, want 0.62 s ± 30 ms", tr.Report.Onset)
+		t.Errorf("onset = %v, want 0.62 s ± 30 ms (turn %+v)", tr.Report.Onset, tr)
 	}
 	if d := (tr.Report.Latency - (tr.Report.Onset - tr.Cue)).Abs(); d > time.Microsecond || tr.Cue <= 0 {
 		t.Errorf("latency %v with onset %v and cue %v: want onset - cue, cue > 0", tr.Report.Latency, tr.Report.Onset, tr.Cue)
