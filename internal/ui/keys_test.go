@@ -164,7 +164,7 @@ func TestSpaceEndsTheAnswerAfterClickingACheckBox(t *testing.T) {
 	key(c, fyne.KeySpace)                              // ends the answer
 	r.waitStep(t, "ui: report of turn 1")
 	test.Tap(check(t, c, "Asked: would that be a fair statement?")) // a self-check on the report
-	key(c, fyne.KeyN)                                                 // the customer answers
+	key(c, fyne.KeyN)                                               // the customer answers
 	r.waitStep(t, "ui: answering turn 2")
 	if got := len(r.st.attempts()); got != 1 {
 		t.Fatalf("after Space ended turn 1: %d attempts saved, want 1", got)
