@@ -92,6 +92,8 @@ func TestTurnsSurviveClicksLeavingAndKill(t *testing.T) {
 	d.key(t, win, "space") // must end the answer, not toggle the box
 	logs.waitFor(t, regexp.MustCompile(`turn=1 measured`), 30*time.Second)
 	logs.waitFor(t, regexp.MustCompile(`turn=1 saved to attempt`), 10*time.Second)
+	logs.waitFor(t, regexp.MustCompile(`ui: report of turn 1`), 10*time.Second)
+	d.key(t, win, "n")
 
 	// 2. Leave (Esc, after another click) during turn 2 of 3.
 	logs.waitFor(t, regexp.MustCompile(`turn=2 cue at`), 90*time.Second)
@@ -114,6 +116,8 @@ func TestTurnsSurviveClicksLeavingAndKill(t *testing.T) {
 	answerTurn(logs, win, 1)
 	d.key(t, win, "space")
 	logs.waitFor(t, regexp.MustCompile(`turn=1 saved to attempt`), 30*time.Second)
+	logs.waitFor(t, regexp.MustCompile(`ui: report of turn 1`), 10*time.Second)
+	d.key(t, win, "Return")
 	logs.waitFor(t, regexp.MustCompile(`turn=2 cue at`), 90*time.Second)
 	cueSeen := time.Now()
 	time.Sleep(replyDelay)

@@ -24,6 +24,7 @@ import (
 	"fallback/assets"
 	"fallback/internal/analysis"
 	"fallback/internal/pcm"
+	"fallback/internal/practice"
 	"fallback/internal/scenario"
 	"fallback/internal/store"
 	"fallback/scenarios"
@@ -325,6 +326,12 @@ func TestEndToEnd(t *testing.T) {
 		time.Sleep(600 * time.Millisecond) // trailing silence before Space
 		key("space")
 		logs.waitFor(t, regexp.MustCompile(fmt.Sprintf(`turn=%d measured`, i)), 30*time.Second)
+		logs.waitFor(t, regexp.MustCompile(fmt.Sprintf(`ui: report of turn %d`, i)), 10*time.Second)
+		if i == 1 {
+			time.Sleep(700 * time.Millisecond)
+			screenshot(t, env, win, "03b-turn-report.png")
+		}
+		key("n") // the customer answers, or after the last turn the summary
 	}
 	logs.waitFor(t, regexp.MustCompile(`saved attempt`), 30*time.Second)
 	logs.waitFor(t, regexp.MustCompile(`ui: screen Results`), 10*time.Second)
@@ -394,7 +401,7 @@ func TestEndToEnd(t *testing.T) {
 		if d := (r.SpeakingTime() - want.SpeakingTime()).Abs(); d > 300*time.Millisecond {
 			t.Errorf("turn %d: speaking time %v, the fed answer has %v", tr.Index+1, r.SpeakingTime(), want.SpeakingTime())
 		}
-		if _, err := os.Stat(tr.RecordingPath); err != nil {
+		if _, err := os.Stat(practice.RecordingFile(data, tr.RecordingPath)); err != nil {
 			t.Errorf("turn %d: recording: %v", tr.Index+1, err)
 		}
 		t.Logf("turn %d (%s): latency %.3f s, pauses %d, mean %.1f dBFS (%.1f/%.1f), speaking %.2f s",
