@@ -109,6 +109,7 @@ type analyser struct {
 	dec    decimated    // low-passed, decimated signal for pitch and syllables
 	d16    *decimated   // x decimated to about detectRate, made once by wide
 	frames []pitchFrame // pitch track over active
+	voice  voicing      // voicing of the sound after the cue
 
 	ring    int     // samples of z an offset may ring on after x ended (0: z is x)
 	ringAmp float32 // |x| that counts as sound when trimming that ring
@@ -429,6 +430,9 @@ func (a *analyser) detect() {
 		s.start = max(s.start, a.cue)
 		a.active = append(a.active, s)
 	}
+	// Only voice is speech (voice.go).
+	a.voice = a.voicing(a.active)
+	a.active = a.keepVoice(a.active, a.voice)
 	for _, s := range a.active {
 		if n := len(a.speech); n > 0 && s.start-a.speech[n-1].end < a.minPause {
 			a.speech[n-1].end = s.end
