@@ -98,6 +98,7 @@ type analyser struct {
 
 	blk    int          // samples per block
 	be     []float64    // energy (sum of squares) per block of z
+	fm     []float64    // mean square of the 10 ms frame of z centred on each block
 	xbe    []float64    // energy per block of x (blocks of xblk samples)
 	xblk   int          // samples of x per block
 	thr    float64      // mean-square threshold of sound
@@ -349,6 +350,7 @@ func quantile(v []float64, q float64) float64 {
 // detect finds the segments of sound after the cue.
 func (a *analyser) detect() {
 	fm := a.frameMS()
+	a.fm = fm
 	if len(fm) == 0 {
 		return
 	}
@@ -432,7 +434,7 @@ func (a *analyser) detect() {
 	}
 	// Only voice is speech (voice.go).
 	a.voice = a.voicing(a.active)
-	a.active = a.keepVoice(a.active, a.voice)
+	a.active = a.trimUnvoiced(a.keepVoice(a.active, a.voice), a.voice)
 	for _, s := range a.active {
 		if n := len(a.speech); n > 0 && s.start-a.speech[n-1].end < a.minPause {
 			a.speech[n-1].end = s.end
