@@ -434,7 +434,7 @@ func (a *analyser) detect() {
 	}
 	// Only voice is speech (voice.go).
 	a.voice = a.voicing(a.active)
-	a.active = a.trimUnvoiced(a.keepVoice(a.active, a.voice), a.voice)
+	a.active = a.keepVoice(a.active, a.voice)
 	for _, s := range a.active {
 		if n := len(a.speech); n > 0 && s.start-a.speech[n-1].end < a.minPause {
 			a.speech[n-1].end = s.end

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"math"
-	"slices"
 )
 
 // Speech is voice. An energy detector finds every sound that stands out of
@@ -228,26 +227,28 @@ func (v *voicing) voicedIn(s segment) (first, last int) {
 	return first, last
 }
 
-// keepVoice returns the segments of segs that are voice, with the unvoiced
-// segments that touch them (gap under attachSec, in a chain).
+// keepVoice returns the segments of segs that are voice, their long
+// unvoiced stretches trimmed (trimUnvoiced), with the unvoiced segments
+// right beside them (attached).
 func (a *analyser) keepVoice(segs []segment, v voicing) []segment {
-	keep := make([]bool, len(segs))
-	for i, s := range segs {
+	var all []segment // voiced (trimmed) and unvoiced segments, in order
+	var voiced []bool
+	for _, s := range segs {
 		if f, _ := v.voicedIn(s); f >= 0 {
-			keep[i] = true
-		}
-	}
-	voiced := slices.Clone(keep)
-	for i := range segs { // unvoiced sound right before or after voice
-		if keep[i] || segs[i].end-segs[i].start > a.samples(unvoicedMaxSec) {
+			for _, t := range a.trimUnvoiced(s, v) {
+				all = append(all, t)
+				voiced = append(voiced, true)
+			}
 			continue
 		}
-		keep[i] = (i > 0 && voiced[i-1] && a.attached(segs, i, i-1)) ||
-			(i+1 < len(segs) && voiced[i+1] && a.attached(segs, i, i+1))
+		all = append(all, s)
+		voiced = append(voiced, false)
 	}
 	var out []segment
-	for i, s := range segs {
-		if keep[i] {
+	for i, s := range all {
+		if voiced[i] || (s.end-s.start <= a.samples(unvoicedMaxSec) &&
+			((i > 0 && voiced[i-1] && a.attached(all, i, i-1)) ||
+				(i+1 < len(all) && voiced[i+1] && a.attached(all, i, i+1)))) {
 			out = append(out, s)
 		}
 	}
@@ -305,42 +306,38 @@ const trainSec = 0.300
 // whole clip, so a fan that switched on or the room tone an AGC pumped up
 // in a pause is not speech. A stretch inside a segment that is all noise
 // splits it.
-func (a *analyser) trimUnvoiced(segs []segment, v voicing) []segment {
+func (a *analyser) trimUnvoiced(s segment, v voicing) []segment {
 	maxUV := a.samples(unvoicedMaxSec)
+	spans := v.spans(s)
+	if len(spans) == 0 {
+		return []segment{s}
+	}
 	var out []segment
-	for _, s := range segs {
-		spans := v.spans(s)
-		if len(spans) == 0 {
-			out = append(out, s)
+	cur := segment{s.start, spans[0].end}
+	if lead := (segment{s.start, spans[0].start}); lead.end-lead.start > maxUV {
+		cur.start = a.grow(lead, spans[0].start, -1)
+	}
+	for k := 1; k < len(spans); k++ {
+		gap := segment{spans[k-1].end, spans[k].start}
+		if gap.end-gap.start <= maxUV {
+			cur.end = spans[k].end
 			continue
 		}
-		cur := segment{s.start, spans[0].end}
-		if lead := (segment{s.start, spans[0].start}); lead.end-lead.start > maxUV {
-			cur.start = a.grow(lead, spans[0].start, -1)
+		l := a.grow(gap, gap.start, +1)
+		r := a.grow(gap, gap.end, -1)
+		if r-l < a.samples(blockSec) {
+			cur.end = spans[k].end
+			continue
 		}
-		for k := 1; k < len(spans); k++ {
-			gap := segment{spans[k-1].end, spans[k].start}
-			if gap.end-gap.start <= maxUV {
-				cur.end = spans[k].end
-				continue
-			}
-			l := a.grow(gap, gap.start, +1)
-			r := a.grow(gap, gap.end, -1)
-			if r-l < a.samples(blockSec) {
-				cur.end = spans[k].end
-				continue
-			}
-			cur.end = l
-			out = append(out, cur)
-			cur = segment{r, spans[k].end}
-		}
-		cur.end = s.end
-		if tail := (segment{spans[len(spans)-1].end, s.end}); tail.end-tail.start > maxUV {
-			cur.end = a.grow(tail, tail.start, +1)
-		}
+		cur.end = l
 		out = append(out, cur)
+		cur = segment{r, spans[k].end}
 	}
-	return out
+	cur.end = s.end
+	if tail := (segment{spans[len(spans)-1].end, s.end}); tail.end-tail.start > maxUV {
+		cur.end = a.grow(tail, tail.start, +1)
+	}
+	return append(out, cur)
 }
 
 // grow returns how far sound extends from sample from into the unvoiced
