@@ -315,7 +315,8 @@ func (a *analyser) trimUnvoiced(s segment, v voicing) []segment {
 	var out []segment
 	cur := segment{s.start, spans[0].end}
 	if lead := (segment{s.start, spans[0].start}); lead.end-lead.start > maxUV {
-		cur.start = a.grow(lead, spans[0].start, -1)
+		lead.start = max(0, lead.start-a.samples(contextSec))
+		cur.start = max(s.start, a.grow(lead, spans[0].start, -1))
 	}
 	for k := 1; k < len(spans); k++ {
 		gap := segment{spans[k-1].end, spans[k].start}
@@ -335,7 +336,8 @@ func (a *analyser) trimUnvoiced(s segment, v voicing) []segment {
 	}
 	cur.end = s.end
 	if tail := (segment{spans[len(spans)-1].end, s.end}); tail.end-tail.start > maxUV {
-		cur.end = a.grow(tail, tail.start, +1)
+		tail.end = min(len(a.x), tail.end+a.samples(contextSec))
+		cur.end = min(s.end, a.grow(tail, tail.start, +1))
 	}
 	return append(out, cur)
 }
@@ -363,6 +365,13 @@ func (a *analyser) grow(u segment, from, dir int) int {
 	}
 	return max(min(from, b*bs), u.start)
 }
+
+// contextSec: the noise of an unvoiced stretch at an edge of a segment is
+// measured with up to 0.5 s of the room beyond that edge, so that a
+// stretch which is all sound (the faint end of a word, its reverberation)
+// is not taken for noise, while a fan or pumped room tone, which goes on
+// beyond the edge, still is.
+const contextSec = 0.5
 
 // stretchQuantile: the noise of an unvoiced stretch is its 10th
 // percentile of frame energy: a fricative or a breath at its edge takes at
