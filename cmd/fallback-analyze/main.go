@@ -17,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -67,8 +68,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case cueSet && *cuesPath != "":
 		fmt.Fprintln(stderr, "fallback-analyze: give --cue or --cues, not both")
 		return 2
-	case *cue < 0 || *minPause <= 0:
-		fmt.Fprintln(stderr, "fallback-analyze: --cue must be >= 0 and --min-pause > 0")
+	case !validCue(*cue):
+		fmt.Fprintf(stderr, "fallback-analyze: --cue %v: must be a finite number of seconds >= 0\n", *cue)
+		return 2
+	case !(*minPause > 0) || *minPause > maxSeconds:
+		fmt.Fprintf(stderr, "fallback-analyze: --min-pause %v: must be a finite number of seconds > 0\n", *minPause)
 		return 2
 	}
 	var cues map[string]float64
@@ -117,6 +121,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// validCue reports whether c is a usable cue time: finite, not negative
+// and within a time.Duration (strconv and flag accept "Inf" and "NaN", and
+// NaN compares false with everything, so "< 0" alone lets it through).
+func validCue(c float64) bool {
+	return c >= 0 && c <= maxSeconds
+}
+
+// maxSeconds is the longest time a time.Duration holds (about 292 years).
+const maxSeconds = float64(math.MaxInt64) / float64(time.Second)
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
@@ -193,8 +207,8 @@ func readCues(path string) (map[string]float64, error) {
 		}
 		v := 0.0
 		if s := strings.TrimSpace(row[ci]); s != "" {
-			if v, err = strconv.ParseFloat(s, 64); err != nil || v < 0 {
-				return nil, fmt.Errorf("read cues %s: line %d: bad cue_s %q", path, n+2, row[ci])
+			if v, err = strconv.ParseFloat(s, 64); err != nil || !validCue(v) {
+				return nil, fmt.Errorf("read cues %s: line %d: bad cue_s %q (want a finite number of seconds >= 0)", path, n+2, row[ci])
 			}
 		}
 		cues[strings.TrimSpace(row[fi])] = v
