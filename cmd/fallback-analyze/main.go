@@ -222,7 +222,7 @@ var header = []string{
 	"dbfs_second_half", "f0_median_hz",
 	"no_speech", "onset_s", "offset_s", "pause_longest_s", "pause_total_s",
 	"pace_change_pct", "volume_trend_db", "volume_trend",
-	"f0_p05_hz", "f0_p95_hz", "f0_range_st", "error",
+	"f0_p05_hz", "f0_p95_hz", "f0_range_st", "clip_share", "noise_floor_dbfs", "error",
 }
 
 func f4(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
@@ -260,6 +260,7 @@ func row(r result) []string {
 		"0", sec(rep.Onset), sec(rep.Offset), sec(rep.LongestPause), sec(rep.PauseTotal),
 		f2(rep.PaceChangePct), f2(rep.TrendDB()), string(rep.Trend),
 		f0(rep.F0P5Hz), f0(rep.F0P95Hz), f2(rep.F0RangeST),
+		f4(rep.ClipShare), f2(rep.NoiseFloorDBFS),
 	})
 	return out
 }
@@ -301,6 +302,8 @@ type jsonResult struct {
 	F0P5             float64     `json:"f0_p05_hz"`
 	F0P95            float64     `json:"f0_p95_hz"`
 	F0RangeST        float64     `json:"f0_range_st"`
+	ClipShare        float64     `json:"clip_share"`
+	NoiseFloorDBFS   float64     `json:"noise_floor_dbfs"`
 }
 
 func writeJSON(w io.Writer, results []result) error {
@@ -325,6 +328,7 @@ func writeJSON(w io.Writer, results []result) error {
 		j.MeanDBFS, j.FirstHalfDBFS, j.SecondHalfDBFS = rep.MeanDBFS, rep.FirstHalfDBFS, rep.SecondHalfDBFS
 		j.TrendDB, j.Trend = rep.TrendDB(), string(rep.Trend)
 		j.F0Median, j.F0P5, j.F0P95, j.F0RangeST = rep.F0MedianHz, rep.F0P5Hz, rep.F0P95Hz, rep.F0RangeST
+		j.ClipShare, j.NoiseFloorDBFS = rep.ClipShare, rep.NoiseFloorDBFS
 		out[i] = j
 	}
 	enc := json.NewEncoder(w)

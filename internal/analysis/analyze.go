@@ -184,6 +184,8 @@ func (a *analyser) run() Report {
 		r.LongestPause = max(r.LongestPause, p.Len())
 	}
 	a.levels(&r)
+	r.ClipShare = a.clipShare(a.active)
+	r.NoiseFloorDBFS = floorDBFS(a.noiseUnder())
 	w := a.wide()
 	a.dec = decimate(w.y, w.rate, decimRate)
 	a.dec.fac *= w.fac
