@@ -58,10 +58,18 @@ const (
 	// standard deviations below the threshold even for coloured noise.
 	marginDB = 6.0
 	// rangeDB bounds the detector's dynamic range when the floor is digital
-	// silence: sound more than 50 dB below the loudest sample is not
-	// speech (speech spans ~30-40 dB from vowels to weak fricatives; the
-	// devcorpus trims clauses at 40 dB below each clause's peak).
-	rangeDB = 50.0
+	// silence or nearly so: a 10 ms frame more than 55 dB below the loud
+	// frames of the answer is not speech. Speech spans ~30-40 dB from
+	// vowels to weak fricatives (both corpora trim clauses at 40 dB below
+	// their peak sample, itself 10-15 dB above the loudest frames); 55 dB
+	// leaves room for the faintest word ends while a digital-silence floor
+	// no longer makes any sound speech.
+	rangeDB = 55.0
+	// loudQuantile: the speech level the range bound is measured from is
+	// the 0.99 quantile of the 10 ms frames after the cue (De Jong & Wempe
+	// 2009 take their silence threshold from the same quantile): the
+	// vowels of the answer, not a single peak sample or a click.
+	loudQuantile = 0.99
 	// extendDB is the lower threshold of the hysteresis: sound already
 	// detected is extended while its 10 ms energy stays 3 dB (a factor 2)
 	// above the floor: for whitened noise that is sqrt(160/2) = 9 standard
@@ -371,7 +379,13 @@ func (a *analyser) detect() {
 	if peak == 0 {
 		return
 	}
-	a.thr = max(a.floor*math.Pow(10, marginDB/10), peak*peak*math.Pow(10, -rangeDB/10)/float64(a.zsamples(winSec)))
+	// The range bound is against the level of the loudest frames (the
+	// mean square of 10 ms frames, the same measure as the threshold); it
+	// used to divide the squared peak sample by the window length as well,
+	// which put it 69-77 dB, not 50 dB, under the speech.
+	cueBlk := min(len(fm), a.cue/a.zfac/a.blk)
+	loud := quantile(fm[cueBlk:], loudQuantile)
+	a.thr = max(a.floor*math.Pow(10, marginDB/10), loud*math.Pow(10, -rangeDB/10))
 	// Runs of frames above the threshold.
 	var runs []segment
 	for b := 0; b < len(fm); {
