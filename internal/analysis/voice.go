@@ -301,11 +301,10 @@ const trainSec = 0.300
 
 // trimUnvoiced cuts every unvoiced stretch longer than unvoicedMaxSec at
 // the edges of and inside the voiced segments back to the sound that
-// stands marginDB out of that stretch's own noise (its stretchQuantile of
-// frame energy): the noise floor is measured where it is, not over the
-// whole clip, so a fan that switched on or the room tone an AGC pumped up
-// in a pause is not speech. A stretch inside a segment that is all noise
-// splits it.
+// stands out of the noise beside it (grow): the noise floor is measured
+// where it is, not over the whole clip, so a fan that switched on or the
+// room tone an AGC pumped up in a pause is not speech. A stretch inside a
+// segment that is all noise splits it.
 func (a *analyser) trimUnvoiced(s segment, v voicing) []segment {
 	maxUV := a.samples(unvoicedMaxSec)
 	spans := v.spans(s)
@@ -315,8 +314,7 @@ func (a *analyser) trimUnvoiced(s segment, v voicing) []segment {
 	var out []segment
 	cur := segment{s.start, spans[0].end}
 	if lead := (segment{s.start, spans[0].start}); lead.end-lead.start > maxUV {
-		lead.start = max(0, lead.start-a.samples(contextSec))
-		cur.start = max(s.start, a.grow(lead, spans[0].start, -1))
+		cur.start = a.grow(lead, spans[0].start, -1)
 	}
 	for k := 1; k < len(spans); k++ {
 		gap := segment{spans[k-1].end, spans[k].start}
@@ -336,47 +334,89 @@ func (a *analyser) trimUnvoiced(s segment, v voicing) []segment {
 	}
 	cur.end = s.end
 	if tail := (segment{spans[len(spans)-1].end, s.end}); tail.end-tail.start > maxUV {
-		tail.end = min(len(a.x), tail.end+a.samples(contextSec))
-		cur.end = min(s.end, a.grow(tail, tail.start, +1))
+		cur.end = a.growTail(tail)
 	}
 	return append(out, cur)
 }
 
 // grow returns how far sound extends from sample from into the unvoiced
 // stretch u (dir +1: forwards, -1: backwards), at the 1 ms block
-// resolution: as long as the 10 ms frames stand marginDB above the
-// stretch's own noise level.
+// resolution: as long as each 10 ms frame stands marginDB above the
+// quietest frame within growSec beyond it. The floor is thus measured
+// where the walk is: in a fan that switched on, in room tone an AGC
+// pumped up, in the silence between a breath and a word, the walk stops
+// at once; over a fricative or the decaying end of a word, whose level
+// keeps falling, it goes on until the room is reached.
 func (a *analyser) grow(u segment, from, dir int) int {
 	bs := a.blk * a.zfac // samples of x per block
 	lo, hi := u.start/bs, min(len(a.fm), (u.end+bs-1)/bs)
 	if hi <= lo {
 		return from
 	}
-	thr := quantile(a.fm[lo:hi], stretchQuantile) * math.Pow(10, marginDB/10)
+	w := max(1, int(math.Round(growSec/blockSec)))
+	k := math.Pow(10, marginDB/10)
+	// quietest frame of the w blocks beyond b (outward), b excluded
+	beyond := func(b int) float64 {
+		m := math.Inf(1)
+		for j := 1; j <= w; j++ {
+			i := b + dir*j
+			if i < 0 || i >= len(a.fm) {
+				break
+			}
+			m = min(m, a.fm[i])
+		}
+		return m
+	}
 	b := from / bs
 	if dir > 0 {
-		for b < hi && a.fm[b] > thr {
+		for b < hi && a.fm[b] > k*beyond(b) {
 			b++
 		}
 		return min(max(from, b*bs), u.end)
 	}
-	for b > lo && a.fm[b-1] > thr {
+	b--
+	for b >= lo && a.fm[b] > k*beyond(b) {
 		b--
 	}
-	return max(min(from, b*bs), u.start)
+	return max(min(from, (b+1)*bs), u.start)
 }
 
-// contextSec: the noise of an unvoiced stretch at an edge of a segment is
-// measured with up to 0.5 s of the room beyond that edge, so that a
-// stretch which is all sound (the faint end of a word, its reverberation)
-// is not taken for noise, while a fan or pumped room tone, which goes on
-// beyond the edge, still is.
+// growTail returns where the sound of an unvoiced tail t (from the last
+// voice to the end of its segment) ends: where the 10 ms frames fall to
+// marginDB above the noise of the tail together with contextSec of the
+// room after it (their stretchQuantile of frame energy). A word's end
+// decays, often slowly in a reverberant room, and the walk of grow would
+// stop inside that decay; a fan or pumped room tone that goes on after the
+// segment is still taken for noise, as it fills the context too.
+func (a *analyser) growTail(t segment) int {
+	bs := a.blk * a.zfac
+	lo := t.start / bs
+	hi := min(len(a.fm), (t.end+a.samples(contextSec)+bs-1)/bs)
+	if hi <= lo {
+		return t.end
+	}
+	thr := quantile(a.fm[lo:hi], stretchQuantile) * math.Pow(10, marginDB/10)
+	b := lo
+	for b < hi && b*bs < t.end && a.fm[b] > thr {
+		b++
+	}
+	return min(max(t.start, b*bs), t.end)
+}
+
+// contextSec: see growTail; 0.5 s of room after a segment is more than the
+// 0.2-0.4 s a reverberant tail lasts, and within the tail of a recording.
 const contextSec = 0.5
 
-// stretchQuantile: the noise of an unvoiced stretch is its 10th
-// percentile of frame energy: a fricative or a breath at its edge takes at
-// most a few tenths of a stretch over 0.25 s, the rest is the room.
+// stretchQuantile: the noise of a tail and its context is their 10th
+// percentile of frame energy: the decaying end takes a few tenths of it at
+// most, the rest is the room.
 const stretchQuantile = 0.10
+
+// growSec: the floor of grow is the quietest 10 ms frame in the next
+// 0.2 s: longer than the gaps of a word's consonants (a stop closure,
+// 50-100 ms) inside which the walk must not stop at the faint level, and
+// shorter than the 0.25 s (unvoicedMaxSec) of the stretches it walks.
+const growSec = 0.200
 
 // spans returns the voiced stretches inside s, in samples (a frame covers
 // hop samples around its centre).
