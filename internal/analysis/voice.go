@@ -313,7 +313,7 @@ func (a *analyser) trimUnvoiced(s segment, v voicing) []segment {
 	}
 	var out []segment
 	cur := segment{s.start, spans[0].end}
-	if lead := (segment{s.start, spans[0].start}); lead.end-lead.start > maxUV {
+	if lead := (segment{s.start, spans[0].start}); lead.end > lead.start {
 		cur.start = a.grow(lead, spans[0].start, -1)
 	}
 	for k := 1; k < len(spans); k++ {
