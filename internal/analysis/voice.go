@@ -38,11 +38,16 @@ const (
 	// voiceHopSec: one voicing decision per 10 ms frame (winSec).
 	voiceHopSec = 0.010
 	// voiceNCCF: a frame is periodic when its normalised correlation at
-	// the best lag reaches 0.6, i.e. a harmonics-to-noise ratio of about
-	// +2 dB (the peak NCCF of a periodic signal in noise is about
-	// HNR/(1+HNR)); band-limited noise windows of 54 samples reach it by
-	// chance only now and then, and the run test below removes those.
-	voiceNCCF = 0.6
+	// the best lag reaches 0.5, a harmonics-to-noise ratio of 0 dB (the
+	// peak NCCF of a periodic signal in noise is about HNR/(1+HNR); the
+	// pitch tracker and Praat use 0.5 and 0.45), so that a gliding or
+	// breathy vowel stays one run. voiceCoreNCCF: a run must reach 0.7
+	// (HNR +3.7 dB) in at least one frame: a vowel nucleus is strongly
+	// periodic, while band-limited noise (a cough's formant ringing, a
+	// resonance after a tap) correlates by chance at most a little above
+	// the frame threshold.
+	voiceNCCF     = 0.5
+	voiceCoreNCCF = 0.7
 	// voicedRunSec: voice needs 40 ms of consecutive periodic frames, the
 	// shortest unstressed vowel (Klatt 1976, JASA 59:1208), so a chance
 	// correlation in noise (one frame) never makes a run.
@@ -162,6 +167,10 @@ func (a *analyser) voicing(segs []segment) voicing {
 					}
 				}
 			}
+			// A period repeats: the signal correlates at twice the lag
+			// too. Narrow-band noise (a cough's formant, a resonance
+			// ringing) correlates at the lag of its centre frequency, but
+			// that correlation dies away within a few cycles.
 			if bl > 0 {
 				v.lag[f] = float32(bl)
 				v.corr[f] = float32(top)
@@ -184,7 +193,11 @@ func (a *analyser) voicing(segs []segment) voicing {
 		for k := i; k < j; k++ {
 			peak = max(peak, v.level[k]-v.floor[k])
 		}
-		if j-i >= need && peak >= voicePeakDB && !v.isTone(i, j) {
+		var core float32 // best correlation in the run
+		for k := i; k < j; k++ {
+			core = max(core, v.corr[k])
+		}
+		if j-i >= need && peak >= voicePeakDB && core >= voiceCoreNCCF && !v.isTone(i, j) {
 			for k := i; k < j; k++ {
 				v.voiced[k] = true
 			}
@@ -244,11 +257,34 @@ func (a *analyser) keepVoice(segs []segment, v voicing) []segment {
 		all = append(all, s)
 		voiced = append(voiced, false)
 	}
+	keep := make([]bool, len(all))
+	copy(keep, voiced)
+	short := func(i int) bool { return all[i].end-all[i].start <= a.samples(unvoicedMaxSec) }
+	for i := range all {
+		if !keep[i] && short(i) {
+			keep[i] = (i > 0 && voiced[i-1] && a.attached(all, i, i-1)) ||
+				(i+1 < len(all) && voiced[i+1] && a.attached(all, i, i+1))
+		}
+	}
+	// Sound that touches kept unvoiced sound (gap under attachSec) is part
+	// of the same consonant cluster ("-sts", a stop's burst and
+	// aspiration split by the detector): kept too, in both directions.
+	gap := a.samples(attachSec)
+	for changed := true; changed; {
+		changed = false
+		for i := range all {
+			if keep[i] || !short(i) {
+				continue
+			}
+			if (i > 0 && keep[i-1] && all[i].start-all[i-1].end < gap) ||
+				(i+1 < len(all) && keep[i+1] && all[i+1].start-all[i].end < gap) {
+				keep[i], changed = true, true
+			}
+		}
+	}
 	var out []segment
 	for i, s := range all {
-		if voiced[i] || (s.end-s.start <= a.samples(unvoicedMaxSec) &&
-			((i > 0 && voiced[i-1] && a.attached(all, i, i-1)) ||
-				(i+1 < len(all) && voiced[i+1] && a.attached(all, i, i+1)))) {
+		if keep[i] {
 			out = append(out, s)
 		}
 	}
