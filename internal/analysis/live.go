@@ -103,26 +103,28 @@ type Live struct {
 
 	// Voicing: low-pass and decimate, high-pass, keep a ring of the last
 	// samples, test one window per block.
-	lp      [2]biquad
-	hp      [2]biquad
-	envHP   biquad // 300 Hz high-pass for the nucleus envelope (1st order as a biquad)
-	dfac    int    // input samples per voice sample
-	dpos    int    // input samples since the last voice sample
-	vrate   float64
-	vring   []float32 // voice signal, ring
-	vpos    int
-	vlin    []float32 // the window and its lags, linearised
-	win     int
-	lmin    int
-	lmax    int
-	lags    []float64 // NCCF per lag
-	runLen  int       // consecutive periodic blocks
-	lastLag float64
-	toneLag []float32 // last toneDriftSec of lags and levels, ring
-	toneLvl []float32
-	tonePos int
-	sinceV  int     // blocks since the last block of a voiced run (large: none)
-	winDB   float64 // level of the last voicing window (over voiceWinSec, so a beat of two tones averages out)
+	lp       [2]biquad
+	hp       [2]biquad
+	envHP    biquad // 300 Hz high-pass for the nucleus envelope (1st order as a biquad)
+	dfac     int    // input samples per voice sample
+	dpos     int    // input samples since the last voice sample
+	vrate    float64
+	vring    []float32 // voice signal, ring
+	vpos     int
+	vlin     []float32 // the window and its lags, linearised
+	win      int
+	lmin     int
+	lmax     int
+	lags     []float64 // NCCF per lag
+	runLen   int       // consecutive periodic blocks
+	runCore  float64   // best NCCF in the run (voiceCoreNCCF)
+	lastCorr float64   // best NCCF of the last voicing test
+	lastLag  float64
+	toneLag  []float32 // last toneDriftSec of lags and levels, ring
+	toneLvl  []float32
+	tonePos  int
+	sinceV   int     // blocks since the last block of a voiced run (large: none)
+	winDB    float64 // level of the last voicing window (over voiceWinSec, so a beat of two tones averages out)
 
 	// Ring of the last n blocks: energy of speech blocks (0 otherwise),
 	// speech flag, nuclei counted in the block.
@@ -294,6 +296,7 @@ func (l *Live) periodic() float64 {
 		}
 	}
 	top, best := 0.0, 0.0
+	defer func() { l.lastCorr = top }()
 	for lag := l.lmin; lag <= l.lmax && lag+1+w <= n; lag++ {
 		top = max(top, l.lags[lag])
 	}
@@ -332,18 +335,19 @@ func (l *Live) block(ms, hp float64) {
 		lag = l.periodic()
 	}
 	if lag > 0 && l.runLen > 0 && math.Abs(lag/l.lastLag-1) > voiceLagJump {
-		l.runLen = 0
+		l.runLen, l.runCore = 0, 0
 	}
 	if lag > 0 {
 		l.runLen++
+		l.runCore = max(l.runCore, l.lastCorr)
 	} else {
-		l.runLen = 0
+		l.runLen, l.runCore = 0, 0
 	}
 	l.lastLag = lag
 	l.toneLag[l.tonePos], l.toneLvl[l.tonePos] = float32(lag), float32(l.winDB)
 	l.tonePos = (l.tonePos + 1) % len(l.toneLag)
 	need := max(2, int(math.Round(voicedRunSec/liveBlockSec)))
-	voiced := l.runLen >= need && !l.steady()
+	voiced := l.runLen >= need && l.runCore >= voiceCoreNCCF && !l.steady()
 	if voiced {
 		l.sinceV = 0
 	} else if l.sinceV < math.MaxInt32 {
