@@ -17,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -67,8 +68,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case cueSet && *cuesPath != "":
 		fmt.Fprintln(stderr, "fallback-analyze: give --cue or --cues, not both")
 		return 2
-	case *cue < 0 || *minPause <= 0:
-		fmt.Fprintln(stderr, "fallback-analyze: --cue must be >= 0 and --min-pause > 0")
+	case !validCue(*cue):
+		fmt.Fprintf(stderr, "fallback-analyze: --cue %v: must be a finite number of seconds >= 0\n", *cue)
+		return 2
+	case !(*minPause > 0) || *minPause > maxSeconds:
+		fmt.Fprintf(stderr, "fallback-analyze: --min-pause %v: must be a finite number of seconds > 0\n", *minPause)
 		return 2
 	}
 	var cues map[string]float64
@@ -117,6 +121,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// validCue reports whether c is a usable cue time: finite, not negative
+// and within a time.Duration (strconv and flag accept "Inf" and "NaN", and
+// NaN compares false with everything, so "< 0" alone lets it through).
+func validCue(c float64) bool {
+	return c >= 0 && c <= maxSeconds
+}
+
+// maxSeconds is the longest time a time.Duration holds (about 292 years).
+const maxSeconds = float64(math.MaxInt64) / float64(time.Second)
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
@@ -193,8 +207,8 @@ func readCues(path string) (map[string]float64, error) {
 		}
 		v := 0.0
 		if s := strings.TrimSpace(row[ci]); s != "" {
-			if v, err = strconv.ParseFloat(s, 64); err != nil || v < 0 {
-				return nil, fmt.Errorf("read cues %s: line %d: bad cue_s %q", path, n+2, row[ci])
+			if v, err = strconv.ParseFloat(s, 64); err != nil || !validCue(v) {
+				return nil, fmt.Errorf("read cues %s: line %d: bad cue_s %q (want a finite number of seconds >= 0)", path, n+2, row[ci])
 			}
 		}
 		cues[strings.TrimSpace(row[fi])] = v
@@ -208,7 +222,7 @@ var header = []string{
 	"dbfs_second_half", "f0_median_hz",
 	"no_speech", "onset_s", "offset_s", "pause_longest_s", "pause_total_s",
 	"pace_change_pct", "volume_trend_db", "volume_trend",
-	"f0_p05_hz", "f0_p95_hz", "f0_range_st", "error",
+	"f0_p05_hz", "f0_p95_hz", "f0_range_st", "clip_share", "noise_floor_dbfs", "error",
 }
 
 func f4(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
@@ -246,6 +260,7 @@ func row(r result) []string {
 		"0", sec(rep.Onset), sec(rep.Offset), sec(rep.LongestPause), sec(rep.PauseTotal),
 		f2(rep.PaceChangePct), f2(rep.TrendDB()), string(rep.Trend),
 		f0(rep.F0P5Hz), f0(rep.F0P95Hz), f2(rep.F0RangeST),
+		f4(rep.ClipShare), f2(rep.NoiseFloorDBFS),
 	})
 	return out
 }
@@ -287,6 +302,8 @@ type jsonResult struct {
 	F0P5             float64     `json:"f0_p05_hz"`
 	F0P95            float64     `json:"f0_p95_hz"`
 	F0RangeST        float64     `json:"f0_range_st"`
+	ClipShare        float64     `json:"clip_share"`
+	NoiseFloorDBFS   float64     `json:"noise_floor_dbfs"`
 }
 
 func writeJSON(w io.Writer, results []result) error {
@@ -311,6 +328,7 @@ func writeJSON(w io.Writer, results []result) error {
 		j.MeanDBFS, j.FirstHalfDBFS, j.SecondHalfDBFS = rep.MeanDBFS, rep.FirstHalfDBFS, rep.SecondHalfDBFS
 		j.TrendDB, j.Trend = rep.TrendDB(), string(rep.Trend)
 		j.F0Median, j.F0P5, j.F0P95, j.F0RangeST = rep.F0MedianHz, rep.F0P5Hz, rep.F0P95Hz, rep.F0RangeST
+		j.ClipShare, j.NoiseFloorDBFS = rep.ClipShare, rep.NoiseFloorDBFS
 		out[i] = j
 	}
 	enc := json.NewEncoder(w)

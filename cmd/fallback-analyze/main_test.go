@@ -82,11 +82,42 @@ func TestRunUsage(t *testing.T) {
 		{"--format", "xml", "a.wav"},
 		{"--cue", "1", "--cues", "c.csv", "a.wav"},
 		{"--min-pause", "0", "a.wav"},
+		{"--min-pause", "NaN", "a.wav"},
+		{"--cue", "Inf", "a.wav"},
+		{"--cue", "+Inf", "a.wav"},
+		{"--cue", "NaN", "a.wav"},
+		{"--cue", "-0.5", "a.wav"},
 		{"--cues", "/nonexistent/cues.csv", "a.wav"},
 	} {
 		var out, errb bytes.Buffer
 		if code := run(args, &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+func TestCuesFileRejectsNonFinite(t *testing.T) {
+	for _, v := range []string{"Inf", "-inf", "NaN", "-1", "1e400", "1e300"} {
+		t.Run(v, func(t *testing.T) {
+			cues := filepath.Join(t.TempDir(), "cues.csv")
+			os.WriteFile(cues, []byte("file,cue_s\na.wav,"+v+"\n"), 0o644)
+			var out, errb bytes.Buffer
+			if code := run([]string{"--cues", cues, "a.wav"}, &out, &errb); code != 2 {
+				t.Errorf("cue_s %s: exit %d, want 2", v, code)
+			}
+			if !strings.Contains(errb.String(), "bad cue_s") || !strings.Contains(errb.String(), "line 2") {
+				t.Errorf("cue_s %s: message %q", v, errb.String())
+			}
+		})
+	}
+}
+
+func TestCueFlagMessage(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"--cue", "NaN", "a.wav"}, &out, &errb); code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	if !strings.Contains(errb.String(), "--cue NaN") || !strings.Contains(errb.String(), "finite") {
+		t.Errorf("message %q", errb.String())
 	}
 }

@@ -24,12 +24,19 @@ const (
 // De Jong & Wempe 2009 use the same 0.3 s).
 const DefaultMinPause = 300 * time.Millisecond
 
-// SyllablesPerWord converts syllables to words for WordsPerMin. Spoken
-// English is dominated by monosyllables (81 % of word tokens in the
-// Switchboard corpus, Greenberg 1999, "Speaking in shorthand", Speech
-// Communication 29:159-176), giving about 1.3 syllables per spoken word,
-// against about 1.5 for written text.
-const SyllablesPerWord = 1.3
+// SyllablesPerWord converts syllables to words for WordsPerMin: 1.4
+// syllables per word, the average Tauroza & Allison found over recorded
+// British English speech of several kinds — conversation, interviews,
+// radio, lectures (Tauroza & Allison 1990, "Speech rates in British
+// English", Applied Linguistics 11:90-105). Spoken English is dominated by
+// monosyllables (81 % of word tokens in Switchboard telephone
+// conversation, Greenberg 1999, Speech Communication 29:159-176), which
+// puts spontaneous talk a little lower and read or prepared speech a
+// little higher; 1.4 sits between them, and against the 1.5 or more of
+// written text. A fixed ratio is only an estimate: for a given answer the
+// error is the deviation of its own ratio from 1.4 (about +-5 % for
+// 1.33-1.47).
+const SyllablesPerWord = 1.4
 
 // Detector constants, all in seconds or decibels so they hold at any rate.
 const (
@@ -51,10 +58,18 @@ const (
 	// standard deviations below the threshold even for coloured noise.
 	marginDB = 6.0
 	// rangeDB bounds the detector's dynamic range when the floor is digital
-	// silence: sound more than 50 dB below the loudest sample is not
-	// speech (speech spans ~30-40 dB from vowels to weak fricatives; the
-	// devcorpus trims clauses at 40 dB below each clause's peak).
-	rangeDB = 50.0
+	// silence or nearly so: a 10 ms frame more than 55 dB below the loud
+	// frames of the answer is not speech. Speech spans ~30-40 dB from
+	// vowels to weak fricatives (both corpora trim clauses at 40 dB below
+	// their peak sample, itself 10-15 dB above the loudest frames); 55 dB
+	// leaves room for the faintest word ends while a digital-silence floor
+	// no longer makes any sound speech.
+	rangeDB = 55.0
+	// loudQuantile: the speech level the range bound is measured from is
+	// the 0.99 quantile of the 10 ms frames after the cue (De Jong & Wempe
+	// 2009 take their silence threshold from the same quantile): the
+	// vowels of the answer, not a single peak sample or a click.
+	loudQuantile = 0.99
 	// extendDB is the lower threshold of the hysteresis: sound already
 	// detected is extended while its 10 ms energy stays 3 dB (a factor 2)
 	// above the floor: for whitened noise that is sqrt(160/2) = 9 standard
@@ -98,6 +113,7 @@ type analyser struct {
 
 	blk    int          // samples per block
 	be     []float64    // energy (sum of squares) per block of z
+	fm     []float64    // mean square of the 10 ms frame of z centred on each block
 	xbe    []float64    // energy per block of x (blocks of xblk samples)
 	xblk   int          // samples of x per block
 	thr    float64      // mean-square threshold of sound
@@ -109,6 +125,7 @@ type analyser struct {
 	dec    decimated    // low-passed, decimated signal for pitch and syllables
 	d16    *decimated   // x decimated to about detectRate, made once by wide
 	frames []pitchFrame // pitch track over active
+	voice  voicing      // voicing of the sound after the cue
 
 	ring    int     // samples of z an offset may ring on after x ended (0: z is x)
 	ringAmp float32 // |x| that counts as sound when trimming that ring
@@ -182,6 +199,8 @@ func (a *analyser) run() Report {
 		r.LongestPause = max(r.LongestPause, p.Len())
 	}
 	a.levels(&r)
+	r.ClipShare = a.clipShare(a.active)
+	r.NoiseFloorDBFS = floorDBFS(a.noiseUnder())
 	w := a.wide()
 	a.dec = decimate(w.y, w.rate, decimRate)
 	a.dec.fac *= w.fac
@@ -348,6 +367,7 @@ func quantile(v []float64, q float64) float64 {
 // detect finds the segments of sound after the cue.
 func (a *analyser) detect() {
 	fm := a.frameMS()
+	a.fm = fm
 	if len(fm) == 0 {
 		return
 	}
@@ -359,7 +379,13 @@ func (a *analyser) detect() {
 	if peak == 0 {
 		return
 	}
-	a.thr = max(a.floor*math.Pow(10, marginDB/10), peak*peak*math.Pow(10, -rangeDB/10)/float64(a.zsamples(winSec)))
+	// The range bound is against the level of the loudest frames (the
+	// mean square of 10 ms frames, the same measure as the threshold); it
+	// used to divide the squared peak sample by the window length as well,
+	// which put it 69-77 dB, not 50 dB, under the speech.
+	cueBlk := min(len(fm), a.cue/a.zfac/a.blk)
+	loud := quantile(fm[cueBlk:], loudQuantile)
+	a.thr = max(a.floor*math.Pow(10, marginDB/10), loud*math.Pow(10, -rangeDB/10))
 	// Runs of frames above the threshold.
 	var runs []segment
 	for b := 0; b < len(fm); {
@@ -429,6 +455,9 @@ func (a *analyser) detect() {
 		s.start = max(s.start, a.cue)
 		a.active = append(a.active, s)
 	}
+	// Only voice is speech (voice.go).
+	a.voice = a.voicing(a.active)
+	a.active = a.keepVoice(a.active, a.voice)
 	for _, s := range a.active {
 		if n := len(a.speech); n > 0 && s.start-a.speech[n-1].end < a.minPause {
 			a.speech[n-1].end = s.end

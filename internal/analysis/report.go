@@ -60,6 +60,19 @@ type Report struct {
 	F0P5Hz     float64 // 5th percentile of F0
 	F0P95Hz    float64 // 95th percentile of F0
 	F0RangeST  float64 // 12*log2(F0P95Hz/F0P5Hz)
+
+	// ClipShare is the share (0..1) of the speech samples at the clipping
+	// ceiling: within 1 % of the clip's largest magnitude, in flat runs of
+	// two or more samples, when that magnitude is at least 0.25 (-12 dBFS).
+	// Clipping stages need not clip at exactly full scale, hence "near".
+	// Above about 0.001 the distortion is audible; the rep should lower the
+	// input gain or move back from the microphone.
+	ClipShare float64
+	// NoiseFloorDBFS is the RMS level of the room under the speech (its
+	// pauses and the gaps between words; the whole clip's quiet parts when
+	// those are too short), in dBFS; MinDBFS for digital silence. With
+	// MeanDBFS it gives the signal-to-noise ratio of the recording.
+	NoiseFloorDBFS float64
 }
 
 // SpeakingTime is the span from onset to offset, pauses included.
