@@ -109,6 +109,12 @@ func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding
 	line := widget.NewLabel(quote(t.LineText))
 	line.Wrapping = fyne.TextWrapWord
 	body := container.NewVBox(line, grid, note)
+	for _, advice := range inputAdvice(t.Report) {
+		l := widget.NewLabel(advice)
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		body.Add(l)
+	}
 	if t.Dropped > 0 {
 		lost := widget.NewLabel(fmt.Sprintf("%.1f s of your answer was lost while recording (the computer was too busy); the figures may be off.", t.Dropped.Seconds()))
 		lost.Wrapping = fyne.TextWrapWord
@@ -126,6 +132,35 @@ func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding
 		body.Add(container.NewHBox(b))
 	}
 	return body
+}
+
+// Input problems the report points out, so the rep can fix the set-up
+// rather than the delivery.
+const (
+	// clipShareAdvice: above one clipped speech sample in a thousand the
+	// flattened peaks are audible as crackle, and levels read low.
+	clipShareAdvice = 0.001
+	// quietDBFSAdvice: speech this far below full scale sits close to the
+	// noise floor of a laptop's input (-60 to -70 dBFS), leaving too little
+	// margin to tell pauses and soft word ends from the room; a headset
+	// at a normal distance gives -20 to -30 dBFS.
+	quietDBFSAdvice = -40
+)
+
+// inputAdvice says what to change about the microphone when the answer was
+// clipped or recorded too quietly.
+func inputAdvice(r analysis.Report) []string {
+	if r.NoSpeech {
+		return nil
+	}
+	var out []string
+	if r.ClipShare >= clipShareAdvice {
+		out = append(out, fmt.Sprintf("%.1f %% of your answer was clipped (too loud for the input): move the microphone a little further from your mouth or lower its input level in the system's sound settings.", 100*r.ClipShare))
+	}
+	if r.MeanDBFS < quietDBFSAdvice {
+		out = append(out, fmt.Sprintf("Your microphone picked you up very quietly (%.0f dBFS): move closer to it or raise its input level in the system's sound settings, then test it under Settings.", r.MeanDBFS))
+	}
+	return out
 }
 
 // playAnswer plays a recorded answer from memory or from its file.

@@ -576,3 +576,36 @@ func TestSettingsTestMicrophoneAndTone(t *testing.T) {
 		t.Errorf("a failed microphone test should explain and name the device:\n%s", got)
 	}
 }
+
+func TestReportSaysWhatToChangeAboutTheMicrophone(t *testing.T) {
+	tests := []struct {
+		name      string
+		clip      float64
+		mean      float64
+		want, not []string
+	}{
+		{"clean", 0, -24, nil, []string{"clipped", "very quietly"}},
+		{"clipped", 0.02, -18, []string{"2.0 % of your answer was clipped", "further from your mouth"}, []string{"very quietly"}},
+		{"too quiet", 0, -46, []string{"very quietly (-46 dBFS)", "move closer"}, []string{"clipped"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, w := newUI(t, ui.Deps{Scenarios: scenarios()})
+			r := report(900 * time.Millisecond)
+			r.ClipShare, r.MeanDBFS = tt.clip, tt.mean
+			a.ShowResults(store.Attempt{ID: "a", ScenarioID: "late", ScenarioTitle: "Two days late",
+				StartedAt: time.Now(), Turns: []store.Turn{{Index: 0, LineID: "t1", LineText: "You're late!", Report: r}}}, nil)
+			got := texts(t, w.Canvas())
+			for _, s := range tt.want {
+				if !strings.Contains(got, s) {
+					t.Errorf("report lacks %q:\n%s", s, got)
+				}
+			}
+			for _, s := range tt.not {
+				if strings.Contains(got, s) {
+					t.Errorf("report should not say %q:\n%s", s, got)
+				}
+			}
+		})
+	}
+}
