@@ -127,9 +127,11 @@ const (
 	// (an AGC).
 	humSpanSec = 1.0
 	// humMinDB: the hum is removed only when the averaged waveform has at
-	// least 6 dB (a factor 4) more power than averaging gives a signal
-	// without a 0.1 s period; otherwise the comb would only add its ghosts.
-	humMinDB = 6.0
+	// least 3 dB (a factor 2) more power than averaging gives a signal
+	// without a 0.1 s period, i.e. when at least half of it is hum;
+	// otherwise the comb would mostly add its ghosts (on clean speech they
+	// raise the median F0 by about 1 %).
+	humMinDB = 3.0
 )
 
 // rejectHum returns y with its 0.1 s-periodic part (mains hum) subtracted,
