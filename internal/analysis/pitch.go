@@ -55,8 +55,16 @@ const (
 	// in noise.
 	jumpCost = 0.35
 	vuCost   = 0.14
-	// medianCost: see choose.
-	medianCost = 0.3
+	// medianCost is the cost per octave of a candidate's distance from the
+	// median F0 beyond medianFree octaves (see choose). A quarter octave
+	// (3 semitones) either side holds the middle half of a speaker's F0
+	// (the 5-95 % range of speaking F0 spans about an octave: Traunmüller
+	// & Eriksson 1995; 3-11 semitones for the devcorpus voices), so the
+	// usual intonation costs nothing; 0.2 per octave beyond makes a run of
+	// frames an octave off its median pay more than the two jumps
+	// (2 x jumpCost) out and back after about six frames.
+	medianCost = 0.2
+	medianFree = 0.25
 )
 
 // decimated is the signal low-passed and decimated by an integer factor to
@@ -267,44 +275,58 @@ func track(d decimated, segs []segment) []pitchFrame {
 			out = append(out, f)
 		}
 	}
-	choose(out)
-	// Refine the chosen lags at pitchRate.
+	// Refine every candidate at pitchRate before choosing: at 2 kHz a
+	// short lag's peak falls between grid points more steeply than a long
+	// one's, so the coarse NCCF favours the double lag (RAPT, too, scores
+	// its candidates at the full rate).
 	wd := int(math.Round(pitchWinSec * pitchRate))
 	lmaxd := int(math.Ceil(pitchRate/f0Min)) + coarseFac + 1
 	for i := range out {
 		f := &out[i]
-		if f.f0 == 0 {
-			continue
-		}
-		l0 := int(math.Round(coarseFac * c.rate / f.f0)) // lag in samples of p
 		t := f.k*hop - (wd+lmaxd)/2
-		// The true peak lies within half a coarse step (coarseFac/2 fine
-		// samples) of the coarse peak; one more on each side gives the
-		// parabola its neighbours.
-		const r = coarseFac/2 + 1
-		if t < 0 || l0-r < 1 || t+wd+l0+r+1 > len(p) {
-			continue
-		}
-		var v [2*r + 1]float64
-		nccfRange(p, pp, t, wd, l0-r, v[:])
-		best, bl := -2.0, 0
-		for k := 1; k < 2*r; k++ {
-			if v[k] > best {
-				best, bl = v[k], k
+		for j := range f.cand {
+			if f.cand[j].lag != 0 {
+				refine(p, pp, t, wd, &f.cand[j])
 			}
 		}
-		a, b, cc := v[bl-1], v[bl], v[bl+1]
-		off := 0.0
-		if den := a - 2*b + cc; den < 0 {
-			off = max(-0.5, min(0.5, 0.5*(a-cc)/den))
-		}
-		f.f0 = pitchRate / (float64(l0+bl-r) + off)
-		f.corr = b
-		if b < voicedNCCF { // voicing is decided at the finer rate
+	}
+	choose(out)
+	for i := range out {
+		if f := &out[i]; f.corr < voicedNCCF { // voicing is decided at pitchRate
 			f.f0 = 0
 		}
 	}
 	return out
+}
+
+// refine moves a coarse candidate to the NCCF peak of p near it (window of
+// w samples from t), with parabolic interpolation; its lag stays in coarse
+// samples. A candidate too near the ends of p is left as it is.
+func refine(p []float32, pp []float64, t, w int, c *cand) {
+	l0 := int(math.Round(coarseFac * c.lag)) // lag in samples of p
+	// The true peak lies within half a coarse step (coarseFac/2 fine
+	// samples) of the coarse peak; one more on each side gives the
+	// parabola its neighbours.
+	const r = coarseFac/2 + 1
+	if t < 0 || l0-r < 1 || t+w+l0+r+1 > len(p) {
+		return
+	}
+	var v [2*r + 1]float64
+	nccfRange(p, pp, t, w, l0-r, v[:])
+	best, bl := math.Inf(-1), 0
+	for k := 1; k < 2*r; k++ {
+		if v[k] > best {
+			best, bl = v[k], k
+		}
+	}
+	a, b, cc := v[bl-1], v[bl], v[bl+1]
+	off := 0.0
+	if den := a - 2*b + cc; den < 0 {
+		off = max(-0.5, min(0.5, 0.5*(a-cc)/den))
+		b -= (a - cc) * (a - cc) / (8 * den)
+	}
+	c.lag = (float64(l0+bl-r) + off) / coarseFac
+	c.corr = b
 }
 
 // node is a state of the path search: the best score of a path ending in
@@ -339,12 +361,11 @@ func choose(fr []pitchFrame) {
 	f0 := func(f *pitchFrame, j int) float64 { return coarseRate / f.cand[j].lag }
 	dp := make([][maxCands + 1]node, len(fr))
 	path(fr, dp, local, f0)
-	// A speaker's F0 stays within about an octave of its median in speech
-	// (the 5-95 % range of the devcorpus voices spans 3-11 semitones;
-	// Traunmüller & Eriksson 1995 report about +-0.5 octave for speaking),
-	// so a second path is run with a cost of medianCost per octave away from
-	// the median F0 of the first: it settles runs that the first path put
-	// on a sub- or over-harmonic, and the short-lag peaks of noise.
+	// A speaker's F0 stays within about half an octave of its median, so a
+	// second path is run with a cost of medianCost per octave away from the
+	// median F0 of the first (beyond medianFree): it settles runs that the
+	// first path put on a sub- or over-harmonic, and the short-lag peaks of
+	// noise.
 	var v []float64
 	for i := range fr {
 		if fr[i].f0 > 0 {
@@ -369,7 +390,7 @@ func choose(fr []pitchFrame) {
 				near = min(near, dist(f, q))
 			}
 		}
-		return l - medianCost*(dist(f, j)-near)
+		return l - medianCost*(max(dist(f, j), medianFree)-max(near, medianFree))
 	}
 	path(fr, dp, prior, f0)
 }

@@ -38,8 +38,9 @@ func resample(y []float32, in, fac, out int) []float32 {
 	if l == m || len(y) == 0 {
 		return y
 	}
-	ratio := float64(m) / float64(l) // input samples per output sample
-	half := int(math.Ceil(resampleHalfPeriods * ratio))
+	ratio := float64(m) / float64(l)    // input samples per output sample
+	wlen := resampleHalfPeriods * ratio // window half-length, input samples
+	half := int(math.Ceil(wlen))
 	fc := resampleCut / ratio // cut-off in cycles per input sample
 	phases := min(l, maxPhases)
 	// taps[p] holds the 2*half taps for inputs i0-half+1 .. i0+half when
@@ -51,14 +52,14 @@ func resample(y []float32, in, fac, out int) []float32 {
 		var sum float64
 		for j := range t {
 			u := float64(j-half+1) - frac // distance from the output, in input samples
-			if math.Abs(u) >= float64(half) {
+			if math.Abs(u) >= wlen {
 				continue
 			}
 			s := 2 * fc
 			if u != 0 {
 				s = math.Sin(2*math.Pi*fc*u) / (math.Pi * u)
 			}
-			x := u / float64(half) // -1..1
+			x := u / wlen // -1..1
 			w := 0.42 + 0.5*math.Cos(math.Pi*x) + 0.08*math.Cos(2*math.Pi*x)
 			t[j] = s * w
 			sum += t[j]
