@@ -224,7 +224,7 @@ func lagQuad(a, b []float32, xy *[4]float32) { firQuad(a, b, 1, xy[:]) }
 // refined at pitchRate with parabolic interpolation.
 func track(d decimated, segs []segment) []pitchFrame {
 	inRate := d.rate * float64(d.fac) // rate of the segments' samples
-	p := pitchSignal(d)
+	p := pitchSignal(d, segs)
 	c := decimate(p, pitchRate, pitchRate/coarseFac)
 	pc := prefixSq(c.y)
 	pp := prefixSq(p)

@@ -6,11 +6,16 @@ import "math"
 // mains hum removed.
 
 // pitchSignal returns d at exactly pitchRate (resampled when d's rate is
-// not pitchRate: 44.1 kHz input gives d at 11025 Hz) with hum rejected.
-func pitchSignal(d decimated) []float32 {
+// not pitchRate: 44.1 kHz input gives d at 11025 Hz) with hum rejected;
+// segs are the sound, in samples of the input.
+func pitchSignal(d decimated, segs []segment) []float32 {
 	in := int(math.Round(d.rate * float64(d.fac))) // the input rate, an integer
 	y := resample(d.y, in, d.fac, pitchRate)
-	return rejectHum(y)
+	sp := make([]segment, len(segs))
+	for i, s := range segs {
+		sp[i] = segment{int(int64(s.start) * pitchRate / int64(in)), int(int64(s.end) * pitchRate / int64(in))}
+	}
+	return rejectHum(y, sp)
 }
 
 // resampleHalfPeriods is the half-length of the resampling filter in output
@@ -112,40 +117,153 @@ func gcd(a, b int) int {
 // ... away (synchronous averaging) gives the hum waveform, and subtracting
 // it removes the fundamental and every harmonic at once: a comb filter
 // with a notch at every multiple of 10 Hz, whatever the mains frequency
-// and the number of harmonics, with two running sums per sample. The
-// average is over humSpanSec to each side with triangular weights (two
-// running means in cascade), so a notch is about 1/humSpanSec Hz wide:
-// mains that drifts by 0.05 Hz (its usual tolerance) puts the 6th harmonic
-// 0.3 Hz off, still inside the notch.
+// and the number of harmonics, with a few running sums per sample (a high-
+// pass above 60 Hz would leave the harmonics, which carry most of a buzz's
+// power). The average is taken, when there is enough of it, over the room
+// tone outside the speech only (steady 10 ms blocks away from the sound),
+// so no speech leaks into it; otherwise over all samples, where speech 0.1,
+// 0.2 s ... away leaks in at about 12 dB below the speech (the comb's
+// "ghosts"). The weights are triangular (two running means in cascade), so
+// a notch is about 1/span Hz wide.
 const (
 	// humPeriodSec is the common period of 50 and 60 Hz.
 	humPeriodSec = 0.1
-	// humSpanSec: half-width of the average. Each notch removes about
-	// humPeriodSec/(2*humSpanSec) of the band around it, and speech from
-	// the neighbouring 0.1 s steps leaks into the average at about that
-	// power ratio (the comb's "ghosts"): 1 s keeps them ~12 dB below the
-	// speech while tracking hum whose level changes over a second or two
-	// (an AGC).
+	// humSpanSec: half-width of the average over all samples. Speech from
+	// the neighbouring 0.1 s steps leaks into it at about
+	// humPeriodSec/(2*humSpanSec) of its power: 1 s keeps the ghosts ~12 dB
+	// below the speech while tracking hum whose level changes over a
+	// second or two (an AGC).
 	humSpanSec = 1.0
 	// humMinDB: the hum is removed only when the averaged waveform has at
 	// least 3 dB (a factor 2) more power than averaging gives a signal
 	// without a 0.1 s period, i.e. when at least half of it is hum;
-	// otherwise the comb would mostly add its ghosts (on clean speech they
-	// raise the median F0 by about 1 %).
+	// otherwise the comb would only take a little noise away, or add its
+	// ghosts (forced on clean speech, they move the median F0 by 0.3 %
+	// on average, 1.3 % at worst, over the real-voice corpus).
 	humMinDB = 3.0
+	// humQuietSec: with at least 1 s outside the speech (ten periods of
+	// 0.1 s in every phase), the hum is measured there only.
+	humQuietSec = 1.0
+	// humQuietSpanSec: the quiet samples within 2 s either side make the
+	// average, with triangular weights: with no speech in it there are no
+	// ghosts, and a wider average leaves less of the room noise; 2 s
+	// still tracks a 6th harmonic 0.1 Hz off (mains within its usual
+	// +-0.02 Hz) to about -18 dB. It needs humMinTerms quiet periods per
+	// phase at the triangle's middle weight (room noise averaged down by
+	// 5 dB); elsewhere the average over all samples is used.
+	humQuietSpanSec = 2.0
+	humMinTerms     = 3
+	// humWideFac: the second, wider span (6 s) for long stretches of
+	// speech: steady hum (a ground loop) stays in phase that long, and
+	// quiet samples beat speech ghosts.
+	humWideFac = 3
+	// humGuardSec: samples this close to the speech are not quiet: a word's
+	// weak onset and decay, and a room's reverberation, last tens of ms
+	// beyond the detected edges.
+	humGuardSec = 0.05
+	// humSteadyDB: a 10 ms block of room tone and hum has an energy within
+	// 6 dB (a factor 4) of the median block (chi-square spread of 80
+	// samples: +-0.7 dB); anything louder is an event, not the room.
+	humSteadyDB = 6.0
 )
 
 // rejectHum returns y with its 0.1 s-periodic part (mains hum) subtracted,
-// or y itself when there is no such part.
-func rejectHum(y []float32) []float32 {
+// or y itself when there is no such part. speech (samples of y, sorted)
+// marks the sound: when there is enough outside it, the hum is measured
+// there (humQuietSec), where no speech can leak into the average.
+func rejectHum(y []float32, speech []segment) []float32 {
 	per := int(math.Round(humPeriodSec * pitchRate))
 	nb := (len(y) + per - 1) / per
 	r := int(math.Round(humSpanSec / humPeriodSec / 2)) // radius of each running mean, in periods
 	if nb < 2*r+1 {
 		return y // too short to tell hum from speech
 	}
-	h := runningMean(y, per, r)
-	h = runningMean(h, per, r)
+	rq := int(math.Round(humQuietSpanSec / humPeriodSec / 2))
+	quiet := make([]float32, len(y))
+	for i := range quiet {
+		quiet[i] = 1
+	}
+	nq := len(y)
+	guard := int(math.Round(humGuardSec * pitchRate))
+	for _, s := range speech {
+		lo, hi := max(0, s.start-guard), min(len(y), s.end+guard)
+		for i := lo; i < hi; i++ {
+			quiet[i] = 0
+		}
+	}
+	// Room tone and hum are steady; a tone, a click, a breath or typing
+	// outside the speech is not, and would pass for hum in the average
+	// (a ring tone of 440 + 480 Hz is periodic in 0.1 s too). So only 10 ms
+	// blocks within humSteadyDB of the median quiet block count as quiet.
+	blk := int(math.Round(winSec * pitchRate))
+	var be []float64
+	for b := 0; b+blk <= len(y); b += blk {
+		if quiet[b] > 0 && quiet[b+blk-1] > 0 {
+			be = append(be, sumSq(y[b:b+blk]))
+		}
+	}
+	lim := quantile(be, 0.5) * math.Pow(10, humSteadyDB/10)
+	for b := 0; b < len(y); b += blk {
+		e := min(len(y), b+blk)
+		if sumSq(y[b:e])*float64(blk) > lim*float64(e-b) {
+			for i := b; i < e; i++ {
+				quiet[i] = 0
+			}
+		}
+	}
+	for _, q := range quiet {
+		if q == 0 {
+			nq--
+		}
+	}
+	if float64(nq) >= humQuietSec*pitchRate {
+		// The same triangle as below, over the quiet samples only: the
+		// second mean weights the first by its number of terms.
+		m1, c1 := runningMean(y, quiet, per, rq)
+		hq, cq := runningMean(m1, c1, per, rq)
+		// Is there hum in the quiet? Power of the average against what it
+		// leaves of a signal without a 0.1 s period: for a full triangle
+		// of two means of 2r+1 terms the weights sum to (2r+1)^2 and their
+		// squares to about 2/3 (2r+1)^3, so the share is about
+		// 2/3 (2r+1) / (sum of weights).
+		var eh, ey, inv float64
+		for i, q := range quiet {
+			if q > 0 {
+				eh += float64(hq[i]) * float64(hq[i])
+				ey += float64(y[i]) * float64(y[i])
+				inv += 2 * float64(2*rq+1) / 3 / float64(cq[i])
+			}
+		}
+		if eh <= ey*inv/float64(nq)*math.Pow(10, humMinDB/10) {
+			return y
+		}
+		// Where speech lasts too long for quiet samples nearby, the quiet
+		// samples of a span humWideFac times as long stand in, and where
+		// even those are too few, the mean over all samples (with its
+		// ghosts).
+		var hw, cw, h []float32
+		z := make([]float32, len(y))
+		for i, v := range y {
+			if cq[i] >= humMinTerms*float32(rq+1) {
+				z[i] = v - hq[i]
+				continue
+			}
+			if hw == nil {
+				m1, c1 := runningMean(y, quiet, per, humWideFac*rq)
+				hw, cw = runningMean(m1, c1, per, humWideFac*rq)
+			}
+			if cw[i] >= humMinTerms*float32(humWideFac*rq+1) {
+				z[i] = v - hw[i]
+				continue
+			}
+			if h == nil {
+				h = triangle(y, per, r)
+			}
+			z[i] = v - h[i]
+		}
+		return z
+	}
+	h := triangle(y, per, r)
 	// Power of the average against what averaging does to a signal with
 	// no 0.1 s period: for a triangle of two means of 2r+1 terms, the sum
 	// of the squared weights is about 2/(3(2r+1)).
@@ -164,12 +282,22 @@ func rejectHum(y []float32) []float32 {
 	return z
 }
 
+// triangle is the mean of x[i+k*per] with triangular weights over k =
+// -2r..2r: two running means of 2r+1 terms in cascade.
+func triangle(x []float32, per, r int) []float32 {
+	h, _ := runningMean(x, nil, per, r)
+	h, _ = runningMean(h, nil, per, r)
+	return h
+}
+
 // runningMean returns, for every sample i of x, the mean of x[i+k*per] for
-// k = -r..r (the terms inside x), with one running sum per phase.
-func runningMean(x []float32, per, r int) []float32 {
+// k = -r..r (the terms inside x) weighted by w (nil: all 1), and the sum of
+// the weights, with one running sum per phase.
+func runningMean(x, w []float32, per, r int) (mean, weight []float32) {
 	n := len(x)
 	nb := (n + per - 1) / per
-	out := make([]float32, n)
+	mean = make([]float32, n)
+	weight = make([]float32, n)
 	acc := make([]float64, per)
 	cnt := make([]float64, per)
 	add := func(b int, s float64) {
@@ -179,8 +307,12 @@ func runningMean(x []float32, per, r int) []float32 {
 		lo := b * per
 		hi := min(n, lo+per)
 		for i := lo; i < hi; i++ {
-			acc[i-lo] += s * float64(x[i])
-			cnt[i-lo] += s
+			c := s
+			if w != nil {
+				c *= float64(w[i])
+			}
+			acc[i-lo] += c * float64(x[i])
+			cnt[i-lo] += c
 		}
 	}
 	for b := 0; b < r; b++ {
@@ -192,10 +324,11 @@ func runningMean(x []float32, per, r int) []float32 {
 		lo := b * per
 		hi := min(n, lo+per)
 		for i := lo; i < hi; i++ {
-			if c := cnt[i-lo]; c > 0 {
-				out[i] = float32(acc[i-lo] / c)
+			if c := cnt[i-lo]; c > 0.5 { // at least one term (sums of 0/1 weights)
+				mean[i] = float32(acc[i-lo] / c)
+				weight[i] = float32(c)
 			}
 		}
 	}
-	return out
+	return mean, weight
 }
