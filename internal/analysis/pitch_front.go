@@ -161,9 +161,10 @@ const (
 	// weak onset and decay, and a room's reverberation, last tens of ms
 	// beyond the detected edges.
 	humGuardSec = 0.05
-	// humSteadyDB: a 10 ms block of room tone and hum has an energy within
+	// humBlockSec, humSteadyDB: a 10 ms block of room tone and hum has an energy within
 	// 6 dB (a factor 4) of the median block (chi-square spread of 80
 	// samples: +-0.7 dB); anything louder is an event, not the room.
+	humBlockSec = 0.010
 	humSteadyDB = 6.0
 )
 
@@ -195,7 +196,7 @@ func rejectHum(y []float32, speech []segment) []float32 {
 	// outside the speech is not, and would pass for hum in the average
 	// (a ring tone of 440 + 480 Hz is periodic in 0.1 s too). So only 10 ms
 	// blocks within humSteadyDB of the median quiet block count as quiet.
-	blk := int(math.Round(winSec * pitchRate))
+	blk := int(math.Round(humBlockSec * pitchRate))
 	var be []float64
 	for b := 0; b+blk <= len(y); b += blk {
 		if quiet[b] > 0 && quiet[b+blk-1] > 0 {

@@ -191,9 +191,21 @@ func TestPitchRealHum(t *testing.T) {
 	}
 }
 
-// trackMedian is the median F0 of the tracker over segs of c.
+// withNoise returns c plus white Gaussian noise at RMS level dbfs.
+func withNoise(c pcm.Clip, dbfs float64, seed uint64) pcm.Clip {
+	r := rand.New(rand.NewPCG(seed, 2))
+	a := math.Pow(10, dbfs/20)
+	out := make([]float32, len(c.Samples))
+	for i, v := range c.Samples {
+		out[i] = v + float32(a*r.NormFloat64())
+	}
+	return pcm.Clip{Rate: c.Rate, Samples: out}
+}
+
+// trackMedian is the median F0 of the tracker over segs of c, decimated as
+// Analyze does (to about 16 kHz, then to about decimRate).
 func trackMedian(c pcm.Clip, segs []segment) float64 {
-	w := decimate(c.Samples, float64(c.Rate), detectRate)
+	w := decimate(c.Samples, float64(c.Rate), 16000)
 	d := decimate(w.y, w.rate, decimRate)
 	d.fac *= w.fac
 	var v []float64
@@ -276,7 +288,7 @@ func TestPitchGlide(t *testing.T) {
 				}
 				c = addHum(c, mains, []float64{1, 0.6, 0.8, 0.4}, -30)
 			}
-			c = addNoise(c, -60, 5)
+			c = withNoise(c, -60, 5)
 			d, fr := trackClip(c)
 			var voiced, bad int
 			for _, p := range fr {
