@@ -48,13 +48,13 @@ const (
 	// the shorter lag, and the path (choose) does the rest.
 	octaveBonus = 0.01
 	// jumpCost is the cost of an F0 change of one octave between two
-	// 10 ms frames, and vuCost that of a voicing change: Praat's defaults
-	// (octave-jump cost 0.35, voiced/unvoiced cost 0.14), which make the
-	// path (choose) keep an F0 through a frame or two where a sub- or
-	// over-harmonic looks marginally better, and drop single voiced frames
-	// in noise.
+	// 10 ms frames: Praat's octave-jump cost, which makes the path
+	// (choose) keep an F0 through a frame or two where a sub- or
+	// over-harmonic looks marginally better. Voicing itself costs nothing
+	// to change (Praat charges 0.14): it stays the NCCF's alone, as the
+	// syllable nuclei need, and the F0 statistics drop runs shorter than
+	// minVoicedRun instead.
 	jumpCost = 0.35
-	vuCost   = 0.14
 	// medianCost is the cost per octave of a candidate's distance from the
 	// median F0 beyond medianFree octaves (see choose). A quarter octave
 	// (3 semitones) either side holds the middle half of a speaker's F0
@@ -339,11 +339,10 @@ type node struct {
 // choose picks one candidate, or none, per frame: the path through the
 // frames that maximises the sum of the candidates' NCCF (plus octaveBonus
 // per octave above the frame's best candidate; voicedNCCF for an unvoiced
-// frame), less jumpCost per octave of F0 change and vuCost per voicing
-// change between adjacent frames — the dynamic programming of RAPT and
-// Praat. A run of frames broken by a gap in the grid (between segments) is
-// a path of its own. It sets f0 to the chosen coarse F0 (track refines it),
-// corr and periodic.
+// frame), less jumpCost per octave of F0 change between adjacent voiced
+// frames — the dynamic programming of RAPT and Praat. A run of frames
+// broken by a gap in the grid (between segments) is a path of its own. It
+// sets f0 to the chosen F0, corr and periodic.
 func choose(fr []pitchFrame) {
 	const unv = maxCands // the unvoiced state
 	const coarseRate = pitchRate / coarseFac
@@ -414,11 +413,7 @@ func path(fr []pitchFrame, dp [][maxCands + 1]node, local func(*pitchFrame, int)
 				if math.IsInf(s, -1) {
 					continue
 				}
-				switch {
-				case q == unv && j == unv:
-				case q == unv || j == unv:
-					s -= vuCost
-				default:
+				if q != unv && j != unv {
 					s -= jumpCost * math.Abs(math.Log2(f0(f, j)/f0(&fr[i-1], q)))
 				}
 				if s > best {
@@ -452,13 +447,28 @@ func path(fr []pitchFrame, dp [][maxCands + 1]node, local func(*pitchFrame, int)
 	}
 }
 
+// minVoicedRun: the F0 statistics use voiced runs of at least 3 frames
+// (30 ms, three periods at 100 Hz); a frame or two of periodicity in noise,
+// a click or a breath is no voice to report, though a syllable nucleus may
+// still use it.
+const minVoicedRun = 3
+
 // pitch fills the F0 fields from the voiced frames of the answer.
 func (a *analyser) pitch(r *Report) {
 	var f []float64
-	for _, p := range a.frames {
-		if p.f0 > 0 {
-			f = append(f, p.f0)
+	for i := 0; i < len(a.frames); {
+		j := i + 1
+		if a.frames[i].f0 > 0 {
+			for j < len(a.frames) && a.frames[j].f0 > 0 && a.frames[j].k == a.frames[j-1].k+1 {
+				j++
+			}
+			if j-i >= minVoicedRun {
+				for _, p := range a.frames[i:j] {
+					f = append(f, p.f0)
+				}
+			}
 		}
+		i = j
 	}
 	if len(f) == 0 {
 		return
