@@ -218,26 +218,24 @@ func rejectHum(y []float32, speech []segment) []float32 {
 		}
 	}
 	if float64(nq) >= humQuietSec*pitchRate {
-		// The same triangle as below, over the quiet samples only: the
-		// second mean weights the first by its number of terms.
+		// Is there hum in the quiet? The power of the mean of the quiet
+		// samples over +-humQuietSpanSec/2 against what averaging c1 terms
+		// leaves of a signal without a 0.1 s period (1/c1 of its power).
 		m1, c1 := runningMean(y, quiet, per, rq)
-		hq, cq := runningMean(m1, c1, per, rq)
-		// Is there hum in the quiet? Power of the average against what it
-		// leaves of a signal without a 0.1 s period: for a full triangle
-		// of two means of 2r+1 terms the weights sum to (2r+1)^2 and their
-		// squares to about 2/3 (2r+1)^3, so the share is about
-		// 2/3 (2r+1) / (sum of weights).
 		var eh, ey, inv float64
 		for i, q := range quiet {
 			if q > 0 {
-				eh += float64(hq[i]) * float64(hq[i])
+				eh += float64(m1[i]) * float64(m1[i])
 				ey += float64(y[i]) * float64(y[i])
-				inv += 2 * float64(2*rq+1) / 3 / float64(cq[i])
+				inv += 1 / float64(c1[i])
 			}
 		}
 		if eh <= ey*inv/float64(nq)*math.Pow(10, humMinDB/10) {
 			return y
 		}
+		// The hum is the same triangle as below, over the quiet samples
+		// only: the second mean weights the first by its number of terms.
+		hq, cq := runningMean(m1, c1, per, rq)
 		// Where speech lasts too long for quiet samples nearby, the quiet
 		// samples of a span humWideFac times as long stand in, and where
 		// even those are too few, the mean over all samples (with its
@@ -301,19 +299,25 @@ func runningMean(x, w []float32, per, r int) (mean, weight []float32) {
 	weight = make([]float32, n)
 	acc := make([]float64, per)
 	cnt := make([]float64, per)
+	// add adds block b (if it exists) to the sums with sign s.
 	add := func(b int, s float64) {
 		if b < 0 || b >= nb {
 			return
 		}
-		lo := b * per
-		hi := min(n, lo+per)
-		for i := lo; i < hi; i++ {
-			c := s
-			if w != nil {
-				c *= float64(w[i])
+		xs := x[b*per : min(n, (b+1)*per)]
+		a, c := acc[:len(xs)], cnt[:len(xs)]
+		if w == nil {
+			for i, v := range xs {
+				a[i] += s * float64(v)
+				c[i] += s
 			}
-			acc[i-lo] += c * float64(x[i])
-			cnt[i-lo] += c
+			return
+		}
+		ws := w[b*per : b*per+len(xs)]
+		for i, v := range xs {
+			q := s * float64(ws[i])
+			a[i] += q * float64(v)
+			c[i] += q
 		}
 	}
 	for b := 0; b < r; b++ {
@@ -323,11 +327,11 @@ func runningMean(x, w []float32, per, r int) (mean, weight []float32) {
 		add(b+r, 1)
 		add(b-r-1, -1)
 		lo := b * per
-		hi := min(n, lo+per)
-		for i := lo; i < hi; i++ {
-			if c := cnt[i-lo]; c > 0.5 { // at least one term (sums of 0/1 weights)
-				mean[i] = float32(acc[i-lo] / c)
-				weight[i] = float32(c)
+		ms, ws := mean[lo:min(n, lo+per)], weight[lo:min(n, lo+per)]
+		for i := range ms {
+			if c := cnt[i]; c > 0.5 { // at least one term (sums of 0/1 weights)
+				ms[i] = float32(acc[i] / c)
+				ws[i] = float32(c)
 			}
 		}
 	}
