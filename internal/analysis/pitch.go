@@ -148,16 +148,15 @@ type pitchFrame struct {
 	k    int // index on the pitchHopSec grid from the clip's start
 	f0   float64
 	corr float64
-	// periodic: the path (choose) took a candidate of the coarse (2 kHz)
-	// signal, where F0 and its first harmonics dominate; the F0 statistics
-	// use only frames also periodic at pitchRate.
+	// periodic: the path (choose) took a candidate, whose NCCF (at
+	// pitchRate) may still be under voicedNCCF; f0 > 0 only if it is not.
 	periodic bool
-	cand     [maxCands]cand // coarse candidates; lag 0 = none
+	cand     [maxCands]cand // candidates (refined at pitchRate); lag 0 = none
 }
 
 // coarseFac: the lag search runs at a quarter of pitchRate, 2 kHz, still
-// above twice f0Max; the chosen coarse lag is then refined at pitchRate
-// (the two-stage search of RAPT, Talkin 1995).
+// above twice f0Max; the candidates are then refined at pitchRate (the
+// two-stage search of RAPT, Talkin 1995).
 const coarseFac = 4
 
 // maxCands candidate lags are kept per frame for the path: the best peak,
@@ -217,11 +216,11 @@ func lagQuad(a, b []float32, xy *[4]float32) { firQuad(a, b, 1, xy[:]) }
 
 // track estimates F0 every pitchHopSec inside the segments (samples of the
 // original signal), on frames of a grid fixed in seconds from the start of
-// the clip. d is brought to exactly pitchRate with hum rejected
-// (pitchSignal); the candidate search runs on that signal decimated to
-// 2 kHz (coarse lags, a sixteenth of the work), one candidate per frame is
-// chosen by dynamic programming over the frames (choose), and its lag is
-// refined at pitchRate with parabolic interpolation.
+// the clip. d is brought to exactly pitchRate, high-passed, with hum
+// rejected (pitchSignal); the candidate search runs on that signal
+// decimated to 2 kHz (coarse lags, a sixteenth of the work), every
+// candidate is refined at pitchRate with parabolic interpolation, and one
+// per frame is chosen by dynamic programming over the frames (choose).
 func track(d decimated, segs []segment) []pitchFrame {
 	inRate := d.rate * float64(d.fac) // rate of the segments' samples
 	p := pitchSignal(d, segs)
