@@ -5,33 +5,66 @@ import (
 	"slices"
 )
 
-// Pitch and voicing constants.
+// Pitch and voicing constants. All are in hertz or seconds: the tracker
+// first brings the signal to exactly pitchRate (pitchSignal), so the same
+// filters, windows and lag grid serve every input rate and the estimate
+// does not depend on how the input was sampled.
 const (
-	// decimRate is the rate the signal is decimated to before pitch and
-	// syllable analysis: 8 kHz keeps the telephone band (300-3400 Hz), which
-	// holds the harmonics pitch trackers use and the first two formants.
+	// decimRate is the rate a.dec (pitch and syllables) is decimated to by
+	// an integer factor: 8 kHz keeps the telephone band (300-3400 Hz),
+	// which holds the harmonics pitch trackers use and the first two
+	// formants.
 	decimRate = 8000
-	// f0Min, f0Max bound the F0 search: adult speaking F0 lies within
-	// 60-500 Hz (Praat's default range for pitch is 75-600 Hz; we go lower
-	// for creaky male voices and stop at 500 Hz, above any speaking voice).
-	f0Min = 60
+	// pitchRate is the exact rate of the pitch signal, whatever the input
+	// rate: the telephone band of decimRate, and a whole number of samples
+	// (800) in 0.1 s, the common period of 50 and 60 Hz mains hum and all
+	// their harmonics (rejectHum).
+	pitchRate = 8000
+	// f0Min, f0Max bound the F0 search. Adult speaking F0 lies within
+	// 70-500 Hz (Praat's default range is 75-600 Hz; 500 Hz is above any
+	// speaking voice). f0Min stays clear of 60 Hz so that mains hum (50 or
+	// 60 Hz, or what is left of it after rejectHum) never falls inside the
+	// search range: its period, 16.7 ms at 60 Hz, is 17 % longer than the
+	// longest lag searched (14.3 ms). Below 70 Hz a voice is in creak
+	// (vocal fry), which has no steady F0 to report.
+	f0Min = 70
 	f0Max = 500
 	// pitchHopSec is the pitch frame step; 10 ms is Praat's and RAPT's
 	// default.
 	pitchHopSec = 0.010
 	// pitchWinSec is the correlation window: it must hold two periods at
-	// f0Min... 2/60 = 33 ms would do; 30 ms + the lag span covers it.
+	// f0Min, 2/70 = 29 ms.
 	pitchWinSec = 0.030
 	// voicedNCCF: a frame is voiced when the normalised cross-correlation
 	// at the best lag reaches 0.5. For a periodic signal in noise the peak
 	// NCCF is about SNR/(1+SNR), so 0.5 means a local harmonic-to-noise
 	// ratio of 0 dB; Praat's default voicing threshold is 0.45.
 	voicedNCCF = 0.5
-	// octaveTol: a candidate at a shorter lag (higher F0) wins over the best
-	// lag when its NCCF is within 10 % of the best; the NCCF of a periodic
-	// signal is as high at 2, 3, ... periods as at one, so the best lag
-	// alone is prone to octave-down errors (Talkin 1995, RAPT).
-	octaveTol = 0.90
+	// octaveBonus: a candidate's score gains 0.01 per octave above the
+	// frame's best candidate (loses it per octave below): Praat's default
+	// octave cost. The NCCF of a periodic signal is as high at 2, 3, ...
+	// periods as at one, so the best lag alone is prone to octave-down
+	// errors (Talkin 1995, RAPT); the small bonus settles near-ties towards
+	// the shorter lag, and the path (choose) does the rest.
+	octaveBonus = 0.01
+	// jumpCost is the cost of an F0 change of one octave between two
+	// 10 ms frames: Praat's octave-jump cost, which makes the path
+	// (choose) keep an F0 through a frame or two where a sub- or
+	// over-harmonic looks marginally better. Voicing itself costs nothing
+	// to change (Praat charges 0.14): it stays the NCCF's alone, as the
+	// syllable nuclei need, and the F0 statistics drop runs shorter than
+	// minVoicedRun instead.
+	jumpCost = 0.35
+	// medianCost is the cost per octave of a candidate's distance from the
+	// median F0 beyond medianFree octaves (see choose). A quarter octave
+	// (3 semitones) either side holds the middle half of a speaker's F0
+	// (the 5-95 % range of speaking F0 spans about an octave: Traunmüller
+	// & Eriksson 1995; 3-11 semitones for the devcorpus voices), so the
+	// usual intonation costs nothing; 0.2 per octave beyond makes a run of
+	// frames an octave off its median pay more than the two jumps
+	// (2 x jumpCost) out and back after about six frames.
+	medianCost = 0.2
+	medianFree = 0.25
 )
 
 // decimated is the signal low-passed and decimated by an integer factor to
@@ -111,26 +144,27 @@ func lowpassTaps(fac int) []float32 {
 
 // pitchFrame is the F0 estimate of one frame; f0 is 0 when unvoiced.
 type pitchFrame struct {
-	t    int // centre, in samples of the decimated signal
+	t    int // centre, in samples of the decimated signal given to track
+	k    int // index on the pitchHopSec grid from the clip's start
 	f0   float64
 	corr float64
-	// periodic: a candidate passed voicedNCCF on the coarse (~2 kHz)
-	// signal, where F0 and its first harmonics dominate; the nuclei use
-	// this, the F0 statistics use only frames also periodic at ~8 kHz.
+	// periodic: the path (choose) took a candidate, whose NCCF (at
+	// pitchRate) may still be under voicedNCCF; f0 > 0 only if it is not.
 	periodic bool
-	cand     [maxCands]cand // coarse candidates, best first; lag 0 = none
+	cand     [maxCands]cand // candidates (refined at pitchRate); lag 0 = none
 }
 
-// coarseFac: the lag search runs at a quarter of the ~8 kHz rate, ~2 kHz,
-// still above twice f0Max; the best coarse lag is then refined at the full
-// rate (the two-stage search of RAPT, Talkin 1995).
+// coarseFac: the lag search runs at a quarter of pitchRate, 2 kHz, still
+// above twice f0Max; the candidates are then refined at pitchRate (the
+// two-stage search of RAPT, Talkin 1995).
 const coarseFac = 4
 
-// maxCands candidate lags are kept per frame for the octave check.
-const maxCands = 3
+// maxCands candidate lags are kept per frame for the path: the best peak,
+// its half and double lags and two spares.
+const maxCands = 5
 
 type cand struct {
-	lag  int // in samples of the coarse (half-rate) signal
+	lag  float64 // in samples of the coarse signal, between grid points
 	corr float64
 }
 
@@ -181,25 +215,30 @@ func nccfRange(y []float32, p []float64, t, w, l0 int, out []float64) {
 func lagQuad(a, b []float32, xy *[4]float32) { firQuad(a, b, 1, xy[:]) }
 
 // track estimates F0 every pitchHopSec inside the segments (samples of the
-// original signal). The search runs on d decimated by two more (coarse
-// lags, a quarter of the work), the chosen lag is refined on d itself with
-// parabolic interpolation. Octave errors are then settled against the
-// median F0 of the answer (octaveFix).
+// original signal), on frames of a grid fixed in seconds from the start of
+// the clip. d is brought to exactly pitchRate, high-passed, with hum
+// rejected (pitchSignal); the candidate search runs on that signal
+// decimated to 2 kHz (coarse lags, a sixteenth of the work), every
+// candidate is refined at pitchRate with parabolic interpolation, and one
+// per frame is chosen by dynamic programming over the frames (choose).
 func track(d decimated, segs []segment) []pitchFrame {
-	c := decimate(d.y, d.rate, d.rate/coarseFac)
+	inRate := d.rate * float64(d.fac) // rate of the segments' samples
+	p := pitchSignal(d, segs)
+	c := decimate(p, pitchRate, pitchRate/coarseFac)
 	pc := prefixSq(c.y)
-	pd := prefixSq(d.y)
-	hop := max(1, int(math.Round(pitchHopSec*d.rate)))
+	pp := prefixSq(p)
+	hop := int(math.Round(pitchHopSec * pitchRate))
 	w := int(math.Round(pitchWinSec * c.rate))
 	lmin := max(2, int(math.Floor(c.rate/f0Max)))
 	lmax := int(math.Ceil(c.rate / f0Min))
 	cs := make([]float64, lmax+2)
 	var out []pitchFrame
 	for _, s := range segs {
-		lo, hi := s.start/d.fac, s.end/d.fac
-		for ct := lo; ct < hi; ct += hop {
-			f := pitchFrame{t: ct}
-			t := ct/coarseFac - (w+lmax)/2
+		k0 := int(math.Ceil(float64(s.start)/inRate/pitchHopSec - 1e-9))
+		k1 := int(math.Ceil(float64(s.end)/inRate/pitchHopSec - 1e-9))
+		for k := k0; k < k1; k++ {
+			f := pitchFrame{t: int(math.Round(float64(k) * pitchHopSec * d.rate)), k: k}
+			t := k*hop/coarseFac - (w+lmax)/2
 			if t < 0 || t+w+lmax+2 > len(c.y) {
 				out = append(out, f)
 				continue
@@ -211,20 +250,22 @@ func track(d decimated, segs []segment) []pitchFrame {
 				if v < cs[l-1] || v < cs[l+1] {
 					continue
 				}
-				// The peak's height between grid points (parabola through
-				// three points), so candidates compare fairly.
+				// The peak between grid points (parabola through three
+				// points), so candidates compare fairly.
+				lag := float64(l)
 				if den := cs[l-1] - 2*v + cs[l+1]; den < 0 {
+					lag += 0.5 * (cs[l-1] - cs[l+1]) / den
 					v -= (cs[l-1] - cs[l+1]) * (cs[l-1] - cs[l+1]) / (8 * den)
 				}
 				if v < voicedNCCF {
 					continue
 				}
-				// insert into the sorted candidate list
+				// insert into the list sorted by NCCF
 				k := min(n, maxCands-1)
 				if n == maxCands && v <= f.cand[k].corr {
 					continue
 				}
-				f.cand[k] = cand{l, v}
+				f.cand[k] = cand{lag, v}
 				for ; k > 0 && f.cand[k].corr > f.cand[k-1].corr; k-- {
 					f.cand[k], f.cand[k-1] = f.cand[k-1], f.cand[k]
 				}
@@ -233,107 +274,200 @@ func track(d decimated, segs []segment) []pitchFrame {
 			out = append(out, f)
 		}
 	}
-	octaveFix(out)
-	// Refine the chosen lags on the finer signal.
-	wd := int(math.Round(pitchWinSec * d.rate))
-	lmaxd := int(math.Ceil(d.rate/f0Min)) + coarseFac + 1
+	// Refine every candidate at pitchRate before choosing: at 2 kHz a
+	// short lag's peak falls between grid points more steeply than a long
+	// one's, so the coarse NCCF favours the double lag (RAPT, too, scores
+	// its candidates at the full rate).
+	wd := int(math.Round(pitchWinSec * pitchRate))
+	lmaxd := int(math.Ceil(pitchRate/f0Min)) + coarseFac + 1
 	for i := range out {
 		f := &out[i]
-		if f.f0 == 0 {
-			continue
-		}
-		l0 := coarseFac * int(f.f0) // coarse lag in samples of d
-		f.f0 = c.rate / f.f0
-		t := f.t - (wd+lmaxd)/2
-		if t < 0 || t+wd+l0+coarseFac+2 > len(d.y) {
-			continue
-		}
-		best, bl := -2.0, 0
-		// The true peak lies within half a coarse step (coarseFac/2 fine
-		// samples) of the coarse grid peak; one more on each side gives
-		// the parabola its neighbours.
-		const r = coarseFac/2 + 1
-		var v [2*r + 1]float64
-		if l0-r < 1 {
-			continue
-		}
-		nccfRange(d.y, pd, t, wd, l0-r, v[:])
-		for k := 1; k < 2*r; k++ {
-			if v[k] > best {
-				best, bl = v[k], k
+		t := f.k*hop - (wd+lmaxd)/2
+		for j := range f.cand {
+			if f.cand[j].lag != 0 {
+				refine(p, pp, t, wd, &f.cand[j])
 			}
 		}
-		a, b, cc := v[bl-1], v[bl], v[bl+1]
-		off := 0.0
-		if den := a - 2*b + cc; den < 0 {
-			off = max(-0.5, min(0.5, 0.5*(a-cc)/den))
-		}
-		f.f0 = d.rate / (float64(l0+bl-r) + off)
-		f.corr = b
-		if b < voicedNCCF { // voicing is decided at the finer rate
+	}
+	choose(out)
+	for i := range out {
+		if f := &out[i]; f.corr < voicedNCCF { // voicing is decided at pitchRate
 			f.f0 = 0
 		}
 	}
 	return out
 }
 
-// octaveFix picks one candidate per frame. First pass: the best NCCF, or a
-// shorter lag nearly as good (octaveTol). Second pass: the candidate whose
-// NCCF, less octavePenalty per octave away from the median of the first
-// pass, is highest. A speaker's F0 stays within about an octave of its
-// median in speech (the 5-95 % range of the devcorpus voices spans 3-11
-// semitones; Traunmüller & Eriksson 1995 report about +-0.5 octave for
-// speaking), so a candidate two octaves off is almost surely a sub- or
-// over-harmonic.
-func octaveFix(fr []pitchFrame) {
-	const octavePenalty = 0.3
-	var lags []float64
-	for i := range fr {
-		f := &fr[i]
-		if f.cand[0].lag == 0 {
-			continue
-		}
-		best := f.cand[0]
-		for _, c := range f.cand[1:] {
-			if c.lag != 0 && c.lag < best.lag && c.corr >= octaveTol*f.cand[0].corr {
-				best = c
-			}
-		}
-		lags = append(lags, float64(best.lag))
-	}
-	if len(lags) == 0 {
+// refine moves a coarse candidate to the NCCF peak of p near it (window of
+// w samples from t), with parabolic interpolation; its lag stays in coarse
+// samples. A candidate too near the ends of p is left as it is.
+func refine(p []float32, pp []float64, t, w int, c *cand) {
+	l0 := int(math.Round(coarseFac * c.lag)) // lag in samples of p
+	// The true peak lies within half a coarse step (coarseFac/2 fine
+	// samples) of the coarse peak; one more on each side gives the
+	// parabola its neighbours.
+	const r = coarseFac/2 + 1
+	if t < 0 || l0-r < 1 || t+w+l0+r+1 > len(p) {
 		return
 	}
-	slices.Sort(lags)
-	med := lags[len(lags)/2]
+	var v [2*r + 1]float64
+	nccfRange(p, pp, t, w, l0-r, v[:])
+	best, bl := math.Inf(-1), 0
+	for k := 1; k < 2*r; k++ {
+		if v[k] > best {
+			best, bl = v[k], k
+		}
+	}
+	a, b, cc := v[bl-1], v[bl], v[bl+1]
+	off := 0.0
+	if den := a - 2*b + cc; den < 0 {
+		off = max(-0.5, min(0.5, 0.5*(a-cc)/den))
+		b -= (a - cc) * (a - cc) / (8 * den)
+	}
+	c.lag = (float64(l0+bl-r) + off) / coarseFac
+	c.corr = b
+}
+
+// node is a state of the path search: the best score of a path ending in
+// it and the state it came from (-1: the path starts here).
+type node struct {
+	score float64
+	from  int8
+}
+
+// choose picks one candidate, or none, per frame: the path through the
+// frames that maximises the sum of the candidates' NCCF (plus octaveBonus
+// per octave above the frame's best candidate; voicedNCCF for an unvoiced
+// frame), less jumpCost per octave of F0 change between adjacent voiced
+// frames — the dynamic programming of RAPT and Praat. A run of frames
+// broken by a gap in the grid (between segments) is a path of its own. It
+// sets f0 to the chosen F0, corr and periodic.
+func choose(fr []pitchFrame) {
+	const unv = maxCands // the unvoiced state
+	const coarseRate = pitchRate / coarseFac
+	local := func(f *pitchFrame, j int) float64 {
+		if j == unv {
+			return voicedNCCF
+		}
+		c := f.cand[j]
+		if c.lag == 0 {
+			return math.Inf(-1)
+		}
+		// cand[0] has the best NCCF; lags are in coarse samples
+		return c.corr + octaveBonus*math.Log2(f.cand[0].lag/c.lag)
+	}
+	f0 := func(f *pitchFrame, j int) float64 { return coarseRate / f.cand[j].lag }
+	dp := make([][maxCands + 1]node, len(fr))
+	path(fr, dp, local, f0)
+	// A speaker's F0 stays within about half an octave of its median, so a
+	// second path is run with a cost of medianCost per octave away from the
+	// median F0 of the first (beyond medianFree): it settles runs that the
+	// first path put on a sub- or over-harmonic, and the short-lag peaks of
+	// noise.
+	var v []float64
+	for i := range fr {
+		if fr[i].f0 > 0 {
+			v = append(v, fr[i].f0)
+		}
+	}
+	if len(v) == 0 {
+		return
+	}
+	med := quantile(v, 0.5)
+	// The cost is relative to the frame's candidate nearest the median, so
+	// it chooses between candidates and leaves voicing to the NCCF.
+	dist := func(f *pitchFrame, j int) float64 { return math.Abs(math.Log2(f0(f, j) / med)) }
+	prior := func(f *pitchFrame, j int) float64 {
+		l := local(f, j)
+		if j == unv || math.IsInf(l, -1) {
+			return l
+		}
+		near := math.Inf(1)
+		for q := range f.cand {
+			if f.cand[q].lag != 0 {
+				near = min(near, dist(f, q))
+			}
+		}
+		return l - medianCost*(max(dist(f, j), medianFree)-max(near, medianFree))
+	}
+	path(fr, dp, prior, f0)
+}
+
+// path runs the dynamic programming of choose with the given local score
+// and sets f0, corr and periodic of every frame from the best path.
+func path(fr []pitchFrame, dp [][maxCands + 1]node, local func(*pitchFrame, int) float64, f0 func(*pitchFrame, int) float64) {
+	const unv = maxCands
 	for i := range fr {
 		f := &fr[i]
-		if f.cand[0].lag == 0 {
-			continue
-		}
-		bestScore, bl, bc := math.Inf(-1), 0, 0.0
-		for _, c := range f.cand {
-			if c.lag == 0 {
+		cont := i > 0 && fr[i-1].k == f.k-1
+		for j := 0; j <= unv; j++ {
+			l := local(f, j)
+			dp[i][j] = node{l, -1}
+			if math.IsInf(l, -1) || !cont {
 				continue
 			}
-			sc := c.corr - octavePenalty*math.Abs(math.Log2(float64(c.lag)/med))
-			if sc > bestScore {
-				bestScore, bl, bc = sc, c.lag, c.corr
+			best, from := math.Inf(-1), -1
+			for q := 0; q <= unv; q++ {
+				s := dp[i-1][q].score
+				if math.IsInf(s, -1) {
+					continue
+				}
+				if q != unv && j != unv {
+					s -= jumpCost * math.Abs(math.Log2(f0(f, j)/f0(&fr[i-1], q)))
+				}
+				if s > best {
+					best, from = s, q
+				}
+			}
+			dp[i][j] = node{l + best, int8(from)}
+		}
+	}
+	// Back-track from the end of every run.
+	for i := len(fr) - 1; i >= 0; {
+		j, best := unv, math.Inf(-1)
+		for q := 0; q <= unv; q++ {
+			if dp[i][q].score > best {
+				j, best = q, dp[i][q].score
 			}
 		}
-		f.periodic = true
-		f.f0 = float64(bl) // coarse lag for now; track converts and refines
-		f.corr = bc
+		for ; ; i-- {
+			f := &fr[i]
+			f.f0, f.corr, f.periodic = 0, 0, j != unv
+			if j != unv {
+				f.f0, f.corr = f0(f, j), f.cand[j].corr
+			}
+			from := int(dp[i][j].from)
+			if from < 0 {
+				i--
+				break
+			}
+			j = from
+		}
 	}
 }
+
+// minVoicedRun: the F0 statistics use voiced runs of at least 3 frames
+// (30 ms, three periods at 100 Hz); a frame or two of periodicity in noise,
+// a click or a breath is no voice to report, though a syllable nucleus may
+// still use it.
+const minVoicedRun = 3
 
 // pitch fills the F0 fields from the voiced frames of the answer.
 func (a *analyser) pitch(r *Report) {
 	var f []float64
-	for _, p := range a.frames {
-		if p.f0 > 0 {
-			f = append(f, p.f0)
+	for i := 0; i < len(a.frames); {
+		j := i + 1
+		if a.frames[i].f0 > 0 {
+			for j < len(a.frames) && a.frames[j].f0 > 0 && a.frames[j].k == a.frames[j-1].k+1 {
+				j++
+			}
+			if j-i >= minVoicedRun {
+				for _, p := range a.frames[i:j] {
+					f = append(f, p.f0)
+				}
+			}
 		}
+		i = j
 	}
 	if len(f) == 0 {
 		return

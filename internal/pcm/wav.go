@@ -33,8 +33,48 @@ const (
 const (
 	tagPCM        = 1
 	tagFloat      = 3
+	tagALaw       = 6 // ITU-T G.711 A-law, 8 bits
+	tagMuLaw      = 7 // ITU-T G.711 mu-law, 8 bits
 	tagExtensible = 0xFFFE
 )
+
+// Chunk sizes a writer leaves in the header when it cannot seek back to fill
+// them in (a recorder writing to a pipe, or killed before it closed the
+// file): 0, 0xFFFFFFFF (ffmpeg, arecord) and 0x7FFFF000 (sox).
+const (
+	sizeUnsetMax = 0xFFFFFFFF
+	sizeUnsetSox = 0x7FFFF000
+)
+
+func sizeUnset(n uint32) bool { return n == 0 || n == sizeUnsetMax || n == sizeUnsetSox }
+
+// Info tells how a WAV file was read.
+type Info struct {
+	// Format names the sample encoding: "16-bit PCM", "32-bit float",
+	// "8-bit mu-law", "8-bit A-law", ...
+	Format string
+	// Channels is the number of channels in the file (the Clip is their
+	// average), Rate its sample rate in Hz.
+	Channels, Rate int
+	// Warnings lists, in words a user can act on, what the reader had to
+	// work around: a data chunk shorter than its header says (a cut-short
+	// copy) or sizes a streaming writer left unset. The samples present
+	// were read, as sox and libsndfile read such files. Nil for a
+	// well-formed file.
+	Warnings []string
+}
+
+func (f *format) name() string {
+	switch f.tag {
+	case tagFloat:
+		return fmt.Sprintf("%d-bit float", f.bits)
+	case tagALaw:
+		return "8-bit A-law"
+	case tagMuLaw:
+		return "8-bit mu-law"
+	}
+	return fmt.Sprintf("%d-bit PCM", f.bits)
+}
 
 type format struct {
 	tag        int
@@ -45,38 +85,59 @@ type format struct {
 }
 
 // ReadFile reads a WAV file into a mono Clip (see ReadWAV). Errors name the
-// file: "read wav x.wav: corrupt wav: data chunk truncated ...".
+// file: "read wav x.wav: corrupt wav: no data chunk".
 func ReadFile(path string) (Clip, error) {
+	c, _, err := ReadFileInfo(path)
+	return c, err
+}
+
+// ReadFileInfo is ReadFile that also returns how the file was read,
+// warnings included (see Info).
+func ReadFileInfo(path string) (Clip, Info, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return Clip{}, fmt.Errorf("read wav: %w", err)
+		return Clip{}, Info{}, fmt.Errorf("read wav: %w", err)
 	}
 	defer f.Close()
 	size := int64(-1)
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 	}
-	c, err := decode(bufio.NewReaderSize(f, blockBytes), size)
+	c, info, err := decodeInfo(bufio.NewReaderSize(f, blockBytes), size)
 	if err != nil {
-		return Clip{}, fmt.Errorf("read wav %s: %w", path, err)
+		return Clip{}, Info{}, fmt.Errorf("read wav %s: %w", path, err)
 	}
-	return c, nil
+	return c, info, nil
 }
 
 // ReadWAV decodes a RIFF/WAVE stream: integer PCM of 8, 16, 24 or 32 bits,
-// IEEE float of 32 or 64 bits (also inside WAVE_FORMAT_EXTENSIBLE), 1 to 8
-// channels averaged to mono. Samples are scaled to full scale = 1.0; float
-// samples that are NaN or infinite become 0. Chunks other than "fmt " and
-// "data" are skipped without being buffered, and nothing after the data chunk
-// is read. Every chunk size is checked against the bytes left (of the RIFF
-// chunk, and of the input when its length is known), and memory grows only
-// with the bytes actually read, so a lying header cannot exhaust memory.
+// IEEE float of 32 or 64 bits (also inside WAVE_FORMAT_EXTENSIBLE), 8-bit
+// G.711 mu-law and A-law, 1 to 8 channels averaged to mono. Samples are
+// scaled to full scale = 1.0; float samples that are NaN or infinite become
+// 0. Chunks other than "fmt " and "data" are skipped without being
+// buffered, and nothing after the data chunk is read.
+//
+// A data chunk shorter than its header says is read as far as it goes, and
+// so is one whose size (or the RIFF size) was left unset by a streaming
+// writer (0, 0xFFFFFFFF, or sox's 0x7FFFF000): the reader takes what is
+// there, as sox does; ReadWAVInfo reports it in Info.Warnings. Otherwise
+// the reader is strict: every other chunk's size is checked against the
+// bytes left (of the RIFF chunk, and of the input when its length is
+// known), and memory grows only with the bytes actually read, so a lying
+// header cannot exhaust memory.
 func ReadWAV(r io.Reader) (Clip, error) {
+	c, _, err := ReadWAVInfo(r)
+	return c, err
+}
+
+// ReadWAVInfo is ReadWAV that also returns how the stream was read,
+// warnings included (see Info).
+func ReadWAVInfo(r io.Reader) (Clip, Info, error) {
 	size := int64(-1)
 	if l, ok := r.(interface{ Len() int }); ok {
 		size = int64(l.Len())
 	}
-	return decode(r, size)
+	return decodeInfo(r, size)
 }
 
 func corrupt(format string, a ...any) error {
@@ -101,80 +162,121 @@ func readFull(r io.Reader, b []byte, what string) error {
 // decode parses the stream; size is the number of bytes the input holds, or
 // -1 when unknown.
 func decode(r io.Reader, size int64) (Clip, error) {
+	c, _, err := decodeInfo(r, size)
+	return c, err
+}
+
+// decodeInfo is decode with the Info.
+func decodeInfo(r io.Reader, size int64) (Clip, Info, error) {
+	var info Info
+	pos := int64(12) // bytes of the input consumed, once the RIFF header is read
 	var hdr [12]byte
 	if err := readFull(r, hdr[:], "RIFF header"); err != nil {
 		if size == 0 {
-			return Clip{}, corrupt("empty file")
+			return Clip{}, info, corrupt("empty file")
 		}
-		return Clip{}, err
+		return Clip{}, info, err
 	}
 	if string(hdr[0:4]) != "RIFF" || string(hdr[8:12]) != "WAVE" {
 		if string(hdr[0:4]) == "RIFX" || string(hdr[0:4]) == "RF64" {
-			return Clip{}, unsupported("%q container", hdr[0:4])
+			return Clip{}, info, unsupported("%q container", hdr[0:4])
 		}
-		return Clip{}, corrupt("not a RIFF/WAVE file")
+		return Clip{}, info, corrupt("not a RIFF/WAVE file")
 	}
 	// left = bytes of the RIFF chunk after "WAVE", capped by the input.
-	left := int64(binary.LittleEndian.Uint32(hdr[4:8])) - 4
+	riff := binary.LittleEndian.Uint32(hdr[4:8])
+	left := int64(riff) - 4
+	riffUnset := sizeUnset(riff)
+	if riffUnset {
+		left = math.MaxInt64
+		info.Warnings = append(info.Warnings, fmt.Sprintf("RIFF size %#x in the header (left unset by a streaming writer): read to the end of the file", riff))
+	}
 	if size >= 0 && size-12 < left {
 		left = size - 12
 	}
 	if left < 0 {
-		return Clip{}, corrupt("RIFF size %d too small", binary.LittleEndian.Uint32(hdr[4:8]))
+		return Clip{}, info, corrupt("RIFF size %d too small", riff)
 	}
 	var f *format
 	for {
 		var ch [8]byte
 		if left < 8 {
 			if f == nil {
-				return Clip{}, corrupt("no fmt chunk")
+				return Clip{}, info, corrupt("no fmt chunk")
 			}
-			return Clip{}, corrupt("no data chunk")
+			return Clip{}, info, corrupt("no data chunk")
 		}
 		if err := readFull(r, ch[:], "chunk header"); err != nil {
-			return Clip{}, err
+			return Clip{}, info, err
 		}
 		left -= 8
+		pos += 8
 		id := string(ch[0:4])
-		n := int64(binary.LittleEndian.Uint32(ch[4:8]))
+		n32 := binary.LittleEndian.Uint32(ch[4:8])
+		n := int64(n32)
+		if id == "data" {
+			if f == nil {
+				return Clip{}, info, corrupt("data chunk before fmt chunk")
+			}
+			// The data chunk is read as far as it goes: up to its declared
+			// size, or to the end of the input when the size is unset.
+			limit := n
+			if sizeUnset(n32) {
+				limit = math.MaxInt64
+			}
+			if size >= 0 {
+				limit = min(limit, size-pos) // bytes of the input after this header
+			}
+			c, got, err := decodeData(r, f, limit)
+			if err != nil {
+				return Clip{}, info, err
+			}
+			switch {
+			case sizeUnset(n32) && got > 0:
+				info.Warnings = append(info.Warnings, fmt.Sprintf("data chunk size %#x in the header (left unset by a streaming writer or an unfinished recording): read the %d bytes to the end of the file", n32, got))
+			case !sizeUnset(n32) && got < n:
+				info.Warnings = append(info.Warnings, fmt.Sprintf("data chunk truncated: the header declares %d bytes, %d are present (a cut-short file?); read what is there", n, got))
+			case !riffUnset && got > left:
+				info.Warnings = append(info.Warnings, fmt.Sprintf("the data chunk runs %d bytes past the end the RIFF header declares", got-left))
+			}
+			info.Format, info.Channels, info.Rate = f.name(), f.channels, f.rate
+			return c, info, nil
+		}
 		if n > left {
-			return Clip{}, corrupt("%q chunk of %d bytes but only %d left (truncated file?)", id, n, left)
+			return Clip{}, info, corrupt("%q chunk of %d bytes but only %d left (truncated file?)", id, n, left)
 		}
 		switch id {
 		case "fmt ":
 			if f != nil {
-				return Clip{}, corrupt("second fmt chunk")
+				return Clip{}, info, corrupt("second fmt chunk")
 			}
 			if n < 16 || n > maxFmtSize {
-				return Clip{}, corrupt("fmt chunk of %d bytes", n)
+				return Clip{}, info, corrupt("fmt chunk of %d bytes", n)
 			}
 			buf := make([]byte, n)
 			if err := readFull(r, buf, "fmt chunk"); err != nil {
-				return Clip{}, err
+				return Clip{}, info, err
 			}
 			var err error
 			if f, err = parseFmt(buf); err != nil {
-				return Clip{}, err
+				return Clip{}, info, err
 			}
-		case "data":
-			if f == nil {
-				return Clip{}, corrupt("data chunk before fmt chunk")
-			}
-			return decodeData(r, f, n)
 		default:
 			if _, err := io.CopyN(io.Discard, r, n); err != nil {
 				if errors.Is(err, io.EOF) {
-					return Clip{}, corrupt("truncated %q chunk", id)
+					return Clip{}, info, corrupt("truncated %q chunk", id)
 				}
-				return Clip{}, fmt.Errorf("skip %q chunk: %w", id, err)
+				return Clip{}, info, fmt.Errorf("skip %q chunk: %w", id, err)
 			}
 		}
 		left -= n
+		pos += n
 		if n%2 == 1 && left > 0 { // chunks are padded to even length
 			if _, err := io.CopyN(io.Discard, r, 1); err != nil {
-				return Clip{}, corrupt("truncated %q chunk padding", id)
+				return Clip{}, info, corrupt("truncated %q chunk padding", id)
 			}
 			left--
+			pos++
 		}
 	}
 }
@@ -215,6 +317,10 @@ func parseFmt(b []byte) (*format, error) {
 		if f.bits != 32 && f.bits != 64 {
 			return nil, unsupported("%d-bit float", f.bits)
 		}
+	case tagALaw, tagMuLaw:
+		if f.bits != 8 {
+			return nil, unsupported("%d-bit G.711", f.bits)
+		}
 	default:
 		return nil, unsupported("format tag %#x (compressed audio)", f.tag)
 	}
@@ -224,31 +330,33 @@ func parseFmt(b []byte) (*format, error) {
 	return f, nil
 }
 
-// decodeData reads n bytes of sample frames. A trailing partial frame is
-// dropped; a data chunk shorter than declared is a truncated file.
-func decodeData(r io.Reader, f *format, n int64) (Clip, error) {
-	frames := n / int64(f.blockAlign)
-	if frames > math.MaxInt32 {
-		return Clip{}, unsupported("%d frames", frames)
-	}
-	// Preallocate at most one block's worth per step: append grows the
-	// slice with the bytes actually read, never with the declared size.
-	c := Clip{Rate: f.rate, Samples: make([]float32, 0, min(frames, 1<<20))}
+// decodeData reads sample frames from at most limit bytes, stopping early
+// at the end of the input, and returns them with the number of bytes read.
+// A trailing partial frame is dropped.
+func decodeData(r io.Reader, f *format, limit int64) (Clip, int64, error) {
+	c := Clip{Rate: f.rate}
+	// Preallocate at most one step's worth: append grows the slice with
+	// the bytes actually read, never with the declared size.
+	c.Samples = make([]float32, 0, min(max(limit/int64(f.blockAlign), 0), 1<<20))
 	blockFrames := blockBytes / f.blockAlign
 	buf := make([]byte, blockFrames*f.blockAlign)
-	for done := int64(0); done < frames; {
-		k := min(int64(blockFrames), frames-done)
-		b := buf[:k*int64(f.blockAlign)]
-		if m, err := io.ReadFull(r, b); err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return Clip{}, corrupt("data chunk truncated: declares %d bytes, %d present", n, done*int64(f.blockAlign)+int64(m))
-			}
-			return Clip{}, fmt.Errorf("read data chunk: %w", err)
+	var done int64 // bytes read
+	for done < limit {
+		b := buf[:min(int64(len(buf)), limit-done)]
+		m, err := io.ReadFull(r, b)
+		done += int64(m)
+		c.Samples = appendFrames(c.Samples, b[:m-m%f.blockAlign], f)
+		if len(c.Samples) > math.MaxInt32 {
+			return Clip{}, done, unsupported("more than %d frames", math.MaxInt32)
 		}
-		c.Samples = appendFrames(c.Samples, b, f)
-		done += k
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				break
+			}
+			return Clip{}, done, fmt.Errorf("read data chunk: %w", err)
+		}
 	}
-	return c, nil
+	return c, done, nil
 }
 
 // appendFrames converts whole frames of b to mono float32 samples.
@@ -273,6 +381,10 @@ func appendFrames(dst []float32, b []byte, f *format) []float32 {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					v = 0
 				}
+			case f.tag == tagMuLaw:
+				v = float64(muLaw(p[0])) / (1 << 15)
+			case f.tag == tagALaw:
+				v = float64(aLaw(p[0])) / (1 << 15)
 			case bps == 1:
 				v = (float64(p[0]) - 128) / 128
 			case bps == 2:
@@ -291,6 +403,33 @@ func appendFrames(dst []float32, b []byte, f *format) []float32 {
 		dst = append(dst, float32(sum))
 	}
 	return dst
+}
+
+// muLaw decodes a G.711 mu-law byte to 16-bit linear PCM (the decoder of
+// ITU-T G.711 and sox: a sign, a 3-bit exponent and a 4-bit mantissa,
+// stored inverted; range +-32124).
+func muLaw(b byte) int16 {
+	u := ^b
+	mag := (int(u&0x0F)<<3 + 0x84) << ((u >> 4) & 7)
+	if u&0x80 != 0 {
+		return int16(0x84 - mag)
+	}
+	return int16(mag - 0x84)
+}
+
+// aLaw decodes a G.711 A-law byte to 16-bit linear PCM (even bits stored
+// inverted, sign bit set for positive values; range +-32256).
+func aLaw(b byte) int16 {
+	a := b ^ 0x55
+	e := (a >> 4) & 7
+	mag := int(a&0x0F)<<4 + 8
+	if e > 0 {
+		mag = (mag + 0x100) << (e - 1)
+	}
+	if a&0x80 != 0 {
+		return int16(mag)
+	}
+	return int16(-mag)
 }
 
 // headerSize is the size of the canonical header WriteWAV and PartWriter

@@ -112,10 +112,8 @@ func TestReadFloatNaN(t *testing.T) {
 
 func TestReadErrors(t *testing.T) {
 	good := makeWAV(tagPCM, 1, 16000, 16, make([]byte, 100))
-	trunc := good[:len(good)-10]
-	le := binary.LittleEndian
-	lying := bytes.Clone(good)
-	le.PutUint32(lying[40:], 0x7fffffff) // data chunk far larger than the file
+	trunc := good[:30] // cut inside the fmt chunk
+	lying := makeWAV(tagPCM, 1, 16000, 16, make([]byte, 100), []byte("LIST\x00\x01\x00\x00abc"))
 	hugeList := makeWAV(tagPCM, 1, 16000, 16, nil, []byte("LIST\xff\xff\xff\x7f"))
 	cases := []struct {
 		name string
@@ -125,8 +123,9 @@ func TestReadErrors(t *testing.T) {
 	}{
 		{"empty", nil, ErrCorrupt, "empty"},
 		{"text", []byte("hello, this is not a wav file"), ErrCorrupt, "not a RIFF"},
-		{"truncated", trunc, ErrCorrupt, "truncated"},
-		{"lying data size", lying, ErrCorrupt, "only"},
+		{"truncated header", trunc, ErrCorrupt, "truncated"},
+		{"lying LIST size", lying, ErrCorrupt, "only"},
+		{"mu-law of 16 bits", makeWAV(tagMuLaw, 1, 8000, 16, nil), ErrUnsupported, "G.711"},
 		{"huge chunk", hugeList, ErrCorrupt, "LIST"},
 		{"mp3 in wav", makeWAV(0x55, 1, 16000, 16, nil), ErrUnsupported, "compressed"},
 		{"12-bit", makeWAV(tagPCM, 1, 16000, 12, nil), ErrUnsupported, "12-bit"},
