@@ -20,8 +20,8 @@ import (
 // tests: ../shared is always there in CI.
 const realCorpus = "../../../shared/realcorpus"
 
-// realClip is a clip of the real-voice corpus with its truth.
-type realClip struct {
+// pitchClip is a clip of the real-voice corpus with its F0 truth.
+type pitchClip struct {
 	name string
 	clip pcm.Clip
 	cue  time.Duration
@@ -30,7 +30,7 @@ type realClip struct {
 }
 
 // readReal reads the named files of the real-voice corpus and their truth.
-func readReal(t *testing.T, names ...string) []realClip {
+func readReal(t *testing.T, names ...string) []pitchClip {
 	t.Helper()
 	f, err := os.Open(filepath.Join(realCorpus, "truth.csv"))
 	if err != nil {
@@ -49,7 +49,7 @@ func readReal(t *testing.T, names ...string) []realClip {
 	for _, r := range rows[1:] {
 		truth[r[col["file"]]] = r
 	}
-	var out []realClip
+	var out []pitchClip
 	for _, n := range names {
 		r, ok := truth[n]
 		if !ok {
@@ -74,7 +74,7 @@ func readReal(t *testing.T, names ...string) []realClip {
 			}
 			segs = append(segs, segment{int(s * float64(c.Rate)), int(e * float64(c.Rate))})
 		}
-		out = append(out, realClip{n, c, time.Duration(cue * float64(time.Second)), f0, segs})
+		out = append(out, pitchClip{n, c, time.Duration(cue * float64(time.Second)), f0, segs})
 	}
 	return out
 }

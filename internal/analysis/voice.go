@@ -106,7 +106,7 @@ func (a *analyser) voicing(segs []segment) voicing {
 	w := a.wide()
 	g := decimate(w.y, w.rate, voiceRate)
 	fac := w.fac * g.fac
-	g.y = highpass(g.y, g.rate, voiceHPHz)
+	g.y = highpassAt(g.y, g.rate, voiceHPHz)
 	hop := max(1, int(math.Round(voiceHopSec*a.rate)))
 	nf := len(a.x)/hop + 1
 	v := voicing{hop: hop, lag: make([]float32, nf), corr: make([]float32, nf), level: make([]float32, nf), voiced: make([]bool, nf)}
@@ -536,9 +536,9 @@ func centreMin(level []float32, w int) []float32 {
 // voice keeps its harmonics above 100 Hz, from which its period is read.
 const voiceHPHz = 100.0
 
-// highpass returns x through a fourth-order Butterworth high-pass at fc
+// highpassAt returns x (at rate) through a fourth-order Butterworth high-pass at fc
 // (two cascaded biquads, bilinear transform; Q of 0.541 and 1.307).
-func highpass(x []float32, rate, fc float64) []float32 {
+func highpassAt(x []float32, rate, fc float64) []float32 {
 	y := make([]float32, len(x))
 	copy(y, x)
 	for _, q := range [2]float64{0.5411961, 1.3065630} {
@@ -558,3 +558,10 @@ func highpass(x []float32, rate, fc float64) []float32 {
 	}
 	return y
 }
+
+// octaveTol: a candidate at a shorter lag (higher F0) wins over the best
+// lag when its NCCF is within 10 % of the best; the NCCF of a periodic
+// signal is as high at 2, 3, ... periods as at one, so the best lag alone
+// is prone to octave-down errors (Talkin 1995, RAPT). Shared by the voice
+// test here and the live analyser.
+const octaveTol = 0.90
