@@ -68,9 +68,32 @@ func newAttempt(scenario string, start time.Time, n int) store.Attempt {
 				F0P95Hz:          243.75,
 				F0RangeST:        9.4601,
 			},
+			SelfChecks: selfChecks(i),
+			Customer: store.CustomerLine{
+				MeanDBFS:      -18.25 - f,
+				TrendDB:       6.0625 + f,
+				PaceChangePct: 12.5,
+				F0MedianHz:    211.875,
+			},
+			Composure:      fmt.Sprintf("Frank got %d dB louder; you stayed level — you didn't mirror him", 6+i),
+			ClipShare:      0.0012345 * f,
+			NoiseFloorDBFS: -61.75 + f,
 		})
 	}
 	return a
+}
+
+// selfChecks are the ticks of turn i: none on every third turn, else a
+// few with text JSON would escape.
+func selfChecks(i int) []store.SelfCheck {
+	if i%3 == 2 {
+		return nil
+	}
+	return []store.SelfCheck{
+		{Text: "Acknowledged the feeling", Done: true},
+		{Text: fmt.Sprintf(`Said what happens next ("we'll call <by> 5 & %d")`, i), Done: i%2 == 1},
+		{Text: "Kept my pace — ça va", Done: false},
+	}
 }
 
 func mustSave(t *testing.T, db *store.DB, a *store.Attempt) {
