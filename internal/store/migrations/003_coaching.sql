@@ -31,9 +31,10 @@ CREATE INDEX baseline_taken_at ON baseline (taken_at);
 ALTER TABLE turn ADD COLUMN self_checks TEXT NOT NULL DEFAULT '[]'
 	CHECK (json_valid(self_checks) AND json_type(self_checks) = 'array');
 
--- How the customer's line measured, for "composure against the customer".
+-- How the customer's line measured, for "composure against the customer";
+-- the trend is the level of the line's second half minus its first, in dB.
 ALTER TABLE turn ADD COLUMN customer_mean_dbfs REAL;
-ALTER TABLE turn ADD COLUMN customer_trend_db REAL;         -- second half minus first half
+ALTER TABLE turn ADD COLUMN customer_trend_db REAL;
 ALTER TABLE turn ADD COLUMN customer_pace_change_pct REAL;
 ALTER TABLE turn ADD COLUMN customer_f0_median_hz REAL;
 
