@@ -150,6 +150,16 @@ func TestSaveAndReadBack(t *testing.T) {
 			a.ID = "0195A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B"
 			return a
 		}, at(10)},
+		{"unknown customer, clipping and noise floor", func() store.Attempt {
+			a := newAttempt("unmeasured", base, 2)
+			a.Turns[1].Customer = store.UnknownCustomer()
+			a.Turns[1].ClipShare = math.NaN()
+			a.Turns[1].NoiseFloorDBFS = math.Inf(-1) // digital silence
+			a.Turns[1].Composure = ""
+			a.Turns[0].Customer.TrendDB = math.Inf(1)
+			a.Turns[0].ClipShare = 1
+			return a
+		}, at(12)},
 		{"given turn ids", func() store.Attempt {
 			a := newAttempt("turn-ids", base, 2)
 			a.Turns[0].ID = "0195A1B2-C3D4-7E5F-8A9B-00000000000A"
@@ -276,6 +286,10 @@ func TestSaveRejects(t *testing.T) {
 		{"negative planned turns", func(a *store.Attempt) { a.PlannedTurns = -1 }, "planned turns"},
 		{"negative dropped audio", func(a *store.Attempt) { a.Turns[1].Dropped = -time.Millisecond }, "dropped"},
 		{"turn id not a uuid", func(a *store.Attempt) { a.Turns[0].ID = "turn-1" }, "not a uuid"},
+		{"clip share over 1", func(a *store.Attempt) { a.Turns[1].ClipShare = 1.5 }, "clip share"},
+		{"negative clip share", func(a *store.Attempt) { a.Turns[0].ClipShare = -0.01 }, "clip share"},
+		{"infinite clip share", func(a *store.Attempt) { a.Turns[0].ClipShare = math.Inf(1) }, "clip share"},
+		{"self-check not utf-8", func(a *store.Attempt) { a.Turns[1].SelfChecks[1].Text = "bad \xff byte" }, "self-check 1"},
 		{"turn id used twice", func(a *store.Attempt) {
 			a.Turns[0].ID = "0195a1b2-c3d4-7e5f-8a9b-00000000000a"
 			a.Turns[1].ID = "0195A1B2-C3D4-7E5F-8A9B-00000000000A"
