@@ -30,7 +30,7 @@ type Attempt struct {
 	// the app crashed or the device was lost).
 	FinishedAt time.Time
 	// SavedAt is the time of the last write to the attempt (SaveAttempt,
-	// BeginAttempt, SaveTurn, FinishAttempt), from DB.Now.
+	// BeginAttempt, SaveTurn, SetSelfChecks, FinishAttempt), from DB.Now.
 	SavedAt time.Time
 	// Turns are in the order of Index when read back.
 	Turns []Turn

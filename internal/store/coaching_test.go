@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"path/filepath"
 	"reflect"
@@ -345,5 +346,90 @@ func TestCoachingColumnsRefuse(t *testing.T) {
 	}
 	if _, err := raw.Exec(`INSERT INTO baseline (id, taken_at, recording_path, passage) VALUES ('short', '2025-01-01T00:00:00.000000000Z', '', '')`); err == nil {
 		t.Error("a baseline with an id that is not 36 characters was accepted")
+	}
+}
+
+// TestCoachingWritesDiskFull caps the database's page count (PRAGMA
+// max_page_count on the only connection, which makes SQLite report
+// SQLITE_FULL) at what is stored, and checks that SetSelfChecks and
+// SaveBaseline, which need new pages, fail with ErrDiskFull, leave what was
+// stored as it was, and work once there is room again.
+func TestCoachingWritesDiskFull(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := store.RawDB(db)
+	raw.SetMaxOpenConns(1) // the pragma below is per connection
+	a := newAttempt("full", base, 2)
+	mustSave(t, db, &a)
+	stored := newBaseline(at(1), "rainbow")
+	if err := db.SaveBaseline(ctx, &stored); err != nil {
+		t.Fatal(err)
+	}
+	// Many long ticks: more than the free space of the turn's page, so
+	// the update needs overflow pages.
+	var long []store.SelfCheck
+	for i := range 40 {
+		long = append(long, store.SelfCheck{Text: strings.Repeat("Named the next step clearly. ", 8) + string(rune('A'+i%26)), Done: i%2 == 0})
+	}
+	setPages := func(extra int) {
+		t.Helper()
+		limit := 4294967294 // SQLite's largest
+		if extra >= 0 {
+			if err := raw.QueryRow("PRAGMA page_count").Scan(&limit); err != nil {
+				t.Fatal(err)
+			}
+			limit += extra
+		}
+		if _, err := raw.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", limit)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"set self-checks", func() error { return db.SetSelfChecks(ctx, a.ID, 1, long) }},
+		{"save baselines", func() error {
+			// One baseline may fit in the free space of its page; the
+			// index and table pages run out within a few hundred.
+			for i := range 500 {
+				b := newBaseline(at(10+i), strings.Repeat("passage ", 20))
+				if err := db.SaveBaseline(ctx, &b); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := mustRead(t, db, a.ID)
+			baselinesBefore, err := db.Baselines(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			setPages(0)
+			err = tt.call()
+			setPages(-1)
+			if !errors.Is(err, store.ErrDiskFull) {
+				t.Fatalf("with no free page: %v, want ErrDiskFull", err)
+			}
+			integrityOK(t, db)
+			for _, d := range diff("", reflect.ValueOf(mustRead(t, db, a.ID)), reflect.ValueOf(before)) {
+				t.Errorf("the failed call changed the attempt: %s", d)
+			}
+			after, err := db.Baselines(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The baselines committed before the one that failed stay;
+			// the failed one is not there.
+			if len(after) < len(baselinesBefore) || !reflect.DeepEqual(after[:len(baselinesBefore)], baselinesBefore) {
+				t.Errorf("the baselines stored before changed: %d before, %d after", len(baselinesBefore), len(after))
+			}
+			if err := tt.call(); err != nil {
+				t.Errorf("with room again: %v", err)
+			}
+		})
 	}
 }
