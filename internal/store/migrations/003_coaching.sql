@@ -22,7 +22,8 @@ CREATE TABLE baseline (
 ) STRICT;
 
 -- The newest baseline is read at every run; progress lists them in order.
-CREATE INDEX baseline_taken_at ON baseline (taken_at);
+-- The id breaks ties, so both orders come from the index without a sort.
+CREATE INDEX baseline_taken_at ON baseline (taken_at, id);
 
 -- The rep's ticks of the turn's self-check, in order, as a JSON array of
 -- {"text": …, "done": true|false}. JSON rather than a table: the list is
