@@ -30,7 +30,7 @@ type Attempt struct {
 	// the app crashed or the device was lost).
 	FinishedAt time.Time
 	// SavedAt is the time of the last write to the attempt (SaveAttempt,
-	// BeginAttempt, SaveTurn, FinishAttempt), from DB.Now.
+	// BeginAttempt, SaveTurn, SetSelfChecks, FinishAttempt), from DB.Now.
 	SavedAt time.Time
 	// Turns are in the order of Index when read back.
 	Turns []Turn
@@ -67,6 +67,48 @@ type Turn struct {
 	// after a crash.
 	Recovered bool
 	Report    analysis.Report
+
+	// SelfChecks are the rep's ticks of the turn's self-check, in order.
+	// The rep ticks them on the report after the turn was saved, so
+	// SetSelfChecks changes just them. None is read back as nil.
+	SelfChecks []SelfCheck
+	// Customer is how the customer's line measured; Composure is the
+	// sentence the report showed about it ("Frank got 6 dB louder; you
+	// stayed level"), "" when there was none.
+	Customer  CustomerLine
+	Composure string
+	// ClipShare is the share (0…1) of the answer's samples that clipped
+	// and NoiseFloorDBFS the room's noise floor; NaN when unknown (turns
+	// saved before these were measured read back as NaN). The zero value
+	// 0 means "measured, no clipping" and a 0 dBFS floor: set NaN when the
+	// figure was not measured.
+	ClipShare      float64
+	NoiseFloorDBFS float64
+}
+
+// SelfCheck is one item of a turn's self-check and whether the rep ticked
+// it.
+type SelfCheck struct {
+	Text string
+	Done bool
+}
+
+// CustomerLine is how the customer's line of a turn measured, to judge the
+// rep's composure against it. Each figure is NaN when unknown.
+type CustomerLine struct {
+	MeanDBFS float64
+	// TrendDB is the level of the line's second half minus its first, in
+	// dB (positive: the customer got louder).
+	TrendDB       float64
+	PaceChangePct float64
+	F0MedianHz    float64
+}
+
+// UnknownCustomer is a CustomerLine with every figure unknown (NaN), for a
+// turn whose customer line was not measured.
+func UnknownCustomer() CustomerLine {
+	nan := math.NaN()
+	return CustomerLine{MeanDBFS: nan, TrendDB: nan, PaceChangePct: nan, F0MedianHz: nan}
 }
 
 // AttemptSummary is one row of the history list.
@@ -215,6 +257,12 @@ func validateTurn(t *Turn) error {
 			return fmt.Errorf("turn %d: pause %d ends before it starts", t.Index, j)
 		}
 	}
+	if !math.IsNaN(t.ClipShare) && (t.ClipShare < 0 || t.ClipShare > 1) {
+		return fmt.Errorf("turn %d: clip share %v is not between 0 and 1", t.Index, t.ClipShare)
+	}
+	if err := validateSelfChecks(t.SelfChecks); err != nil {
+		return fmt.Errorf("turn %d: %w", t.Index, err)
+	}
 	return nil
 }
 
@@ -357,8 +405,12 @@ func prepareTurnWriter(ctx context.Context, tx *sql.Tx) (*turnWriter, error) {
 			pause_count, longest_pause_ms, pause_total_ms,
 			syllables, speech_rate, articulation_rate, wpm, pace_change_pct,
 			mean_dbfs, first_half_dbfs, second_half_dbfs, trend,
-			f0_median_hz, f0_p5_hz, f0_p95_hz, f0_range_st)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			f0_median_hz, f0_p5_hz, f0_p95_hz, f0_range_st,
+			self_checks,
+			customer_mean_dbfs, customer_trend_db, customer_pace_change_pct, customer_f0_median_hz,
+			composure, clip_share, noise_floor_dbfs)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+			?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return nil, err
 	}
@@ -377,14 +429,22 @@ func (w *turnWriter) close() {
 
 func (w *turnWriter) insert(ctx context.Context, attemptID, turnID string, t *Turn) error {
 	r := &t.Report
-	_, err := w.turn.ExecContext(ctx,
+	checks, err := encodeSelfChecks(t.SelfChecks)
+	if err != nil {
+		return err
+	}
+	c := &t.Customer
+	_, err = w.turn.ExecContext(ctx,
 		turnID, attemptID, t.Index, t.LineID, t.LineText, t.Variant, ms(t.Cue), t.RecordingPath,
 		ms(t.Dropped), t.Recovered,
 		r.NoSpeech, ms(r.Onset), ms(r.Offset), ms(r.Latency),
 		len(r.Pauses), ms(r.LongestPause), ms(r.PauseTotal),
 		r.Syllables, nullReal(r.SpeechRate), nullReal(r.ArticulationRate), nullReal(r.WordsPerMin), nullReal(r.PaceChangePct),
 		nullReal(r.MeanDBFS), nullReal(r.FirstHalfDBFS), nullReal(r.SecondHalfDBFS), string(r.Trend),
-		nullReal(r.F0MedianHz), nullReal(r.F0P5Hz), nullReal(r.F0P95Hz), nullReal(r.F0RangeST))
+		nullReal(r.F0MedianHz), nullReal(r.F0P5Hz), nullReal(r.F0P95Hz), nullReal(r.F0RangeST),
+		checks,
+		nullReal(c.MeanDBFS), nullReal(c.TrendDB), nullReal(c.PaceChangePct), nullReal(c.F0MedianHz),
+		t.Composure, nullReal(t.ClipShare), nullReal(t.NoiseFloorDBFS))
 	if err != nil {
 		return err
 	}
@@ -640,7 +700,10 @@ func readAttempt(ctx context.Context, tx *sql.Tx, id string) (Attempt, error) {
 			longest_pause_ms, pause_total_ms,
 			syllables, speech_rate, articulation_rate, wpm, pace_change_pct,
 			mean_dbfs, first_half_dbfs, second_half_dbfs, trend,
-			f0_median_hz, f0_p5_hz, f0_p95_hz, f0_range_st
+			f0_median_hz, f0_p5_hz, f0_p95_hz, f0_range_st,
+			self_checks,
+			customer_mean_dbfs, customer_trend_db, customer_pace_change_pct, customer_f0_median_hz,
+			composure, clip_share, noise_floor_dbfs
 		FROM turn WHERE attempt_id = ? ORDER BY idx`, a.ID)
 	if err != nil {
 		return Attempt{}, err
@@ -653,17 +716,25 @@ func readAttempt(ctx context.Context, tx *sql.Tx, id string) (Attempt, error) {
 			trend                                string
 			cue, dropped, onset, offset, latency float64
 			longest, total                       float64
+			checks                               string
 		)
 		r := &t.Report
+		c := &t.Customer
 		err := rows.Scan(&t.ID, &t.Index, &t.LineID, &t.LineText, &t.Variant, &cue, &t.RecordingPath,
 			&dropped, &t.Recovered,
 			&r.NoSpeech, &onset, &offset, &latency,
 			&longest, &total,
 			&r.Syllables, nanFloat{&r.SpeechRate}, nanFloat{&r.ArticulationRate}, nanFloat{&r.WordsPerMin}, nanFloat{&r.PaceChangePct},
 			nanFloat{&r.MeanDBFS}, nanFloat{&r.FirstHalfDBFS}, nanFloat{&r.SecondHalfDBFS}, &trend,
-			nanFloat{&r.F0MedianHz}, nanFloat{&r.F0P5Hz}, nanFloat{&r.F0P95Hz}, nanFloat{&r.F0RangeST})
+			nanFloat{&r.F0MedianHz}, nanFloat{&r.F0P5Hz}, nanFloat{&r.F0P95Hz}, nanFloat{&r.F0RangeST},
+			&checks,
+			nanFloat{&c.MeanDBFS}, nanFloat{&c.TrendDB}, nanFloat{&c.PaceChangePct}, nanFloat{&c.F0MedianHz},
+			&t.Composure, nanFloat{&t.ClipShare}, nanFloat{&t.NoiseFloorDBFS})
 		if err != nil {
 			return Attempt{}, err
+		}
+		if t.SelfChecks, err = decodeSelfChecks(checks); err != nil {
+			return Attempt{}, fmt.Errorf("turn %d: %w", t.Index, err)
 		}
 		t.Cue, t.Dropped = fromMS(cue), fromMS(dropped)
 		r.Onset, r.Offset, r.Latency = fromMS(onset), fromMS(offset), fromMS(latency)

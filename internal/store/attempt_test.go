@@ -68,9 +68,32 @@ func newAttempt(scenario string, start time.Time, n int) store.Attempt {
 				F0P95Hz:          243.75,
 				F0RangeST:        9.4601,
 			},
+			SelfChecks: selfChecks(i),
+			Customer: store.CustomerLine{
+				MeanDBFS:      -18.25 - f,
+				TrendDB:       6.0625 + f,
+				PaceChangePct: 12.5,
+				F0MedianHz:    211.875,
+			},
+			Composure:      fmt.Sprintf("Frank got %d dB louder; you stayed level — you didn't mirror him", 6+i),
+			ClipShare:      0.0012345 * f,
+			NoiseFloorDBFS: -61.75 + f,
 		})
 	}
 	return a
+}
+
+// selfChecks are the ticks of turn i: none on every third turn, else a
+// few with text JSON would escape.
+func selfChecks(i int) []store.SelfCheck {
+	if i%3 == 2 {
+		return nil
+	}
+	return []store.SelfCheck{
+		{Text: "Acknowledged the feeling", Done: true},
+		{Text: fmt.Sprintf(`Said what happens next ("we'll call <by> 5 & %d")`, i), Done: i%2 == 1},
+		{Text: "Kept my pace — ça va", Done: false},
+	}
 }
 
 func mustSave(t *testing.T, db *store.DB, a *store.Attempt) {
@@ -127,6 +150,16 @@ func TestSaveAndReadBack(t *testing.T) {
 			a.ID = "0195A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B"
 			return a
 		}, at(10)},
+		{"unknown customer, clipping and noise floor", func() store.Attempt {
+			a := newAttempt("unmeasured", base, 2)
+			a.Turns[1].Customer = store.UnknownCustomer()
+			a.Turns[1].ClipShare = math.NaN()
+			a.Turns[1].NoiseFloorDBFS = math.Inf(-1) // digital silence
+			a.Turns[1].Composure = ""
+			a.Turns[0].Customer.TrendDB = math.Inf(1)
+			a.Turns[0].ClipShare = 1
+			return a
+		}, at(12)},
 		{"given turn ids", func() store.Attempt {
 			a := newAttempt("turn-ids", base, 2)
 			a.Turns[0].ID = "0195A1B2-C3D4-7E5F-8A9B-00000000000A"
@@ -253,6 +286,10 @@ func TestSaveRejects(t *testing.T) {
 		{"negative planned turns", func(a *store.Attempt) { a.PlannedTurns = -1 }, "planned turns"},
 		{"negative dropped audio", func(a *store.Attempt) { a.Turns[1].Dropped = -time.Millisecond }, "dropped"},
 		{"turn id not a uuid", func(a *store.Attempt) { a.Turns[0].ID = "turn-1" }, "not a uuid"},
+		{"clip share over 1", func(a *store.Attempt) { a.Turns[1].ClipShare = 1.5 }, "clip share"},
+		{"negative clip share", func(a *store.Attempt) { a.Turns[0].ClipShare = -0.01 }, "clip share"},
+		{"infinite clip share", func(a *store.Attempt) { a.Turns[0].ClipShare = math.Inf(1) }, "clip share"},
+		{"self-check not utf-8", func(a *store.Attempt) { a.Turns[1].SelfChecks[1].Text = "bad \xff byte" }, "self-check 1"},
 		{"turn id used twice", func(a *store.Attempt) {
 			a.Turns[0].ID = "0195a1b2-c3d4-7e5f-8a9b-00000000000a"
 			a.Turns[1].ID = "0195A1B2-C3D4-7E5F-8A9B-00000000000A"

@@ -347,29 +347,6 @@ func (m *model) check(t *testing.T, db *store.DB, exact bool) int {
 	return checked
 }
 
-func integrityOK(t *testing.T, db *store.DB) {
-	t.Helper()
-	rows, err := store.RawDB(db).Query("PRAGMA integrity_check")
-	if err != nil {
-		t.Fatalf("integrity_check: %v", err)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(lines) != 1 || lines[0] != "ok" {
-		t.Errorf("integrity_check: %q", lines)
-	}
-}
-
 // child is a started child process and the lines it printed.
 type child struct {
 	cmd    *exec.Cmd

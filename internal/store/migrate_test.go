@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -150,6 +152,19 @@ func statements(sql string) []string {
 	return out
 }
 
+// statementEnds counts the lines of sql whose code, comments removed, ends
+// with ";". The migrations put no "--" inside a string literal.
+func statementEnds(sql string) int {
+	n := 0
+	for _, line := range strings.Split(sql, "\n") {
+		code, _, _ := strings.Cut(line, "--")
+		if strings.HasSuffix(strings.TrimSpace(code), ";") {
+			n++
+		}
+	}
+	return n
+}
+
 // snapshot is everything a migration may change: the schema, the version
 // and every row of every table, as text.
 func snapshot(t *testing.T, sdb *sql.DB) string {
@@ -247,9 +262,57 @@ func version1File(t *testing.T, migs []migration) string {
 	return path
 }
 
+// version2Rows are an attempt as version 2 of the schema stored it: planned
+// turns, dropped audio and a rescued turn, written turn by turn.
+var version2Rows = []string{
+	`INSERT INTO attempt (id, scenario_id, scenario_title, planned_turns, started_at, finished_at, saved_at) VALUES
+		('0195a1b2-c3d4-7e5f-8a9b-000000000002', 'wrong-quote', 'Wrong quote', 3,
+		 '2025-03-15T10:00:00.000000000Z', '2025-03-15T10:04:00.000000000Z', '2025-03-15T10:04:00.500000000Z')`,
+	`INSERT INTO turn (id, attempt_id, idx, line_id, line_text, variant, cue_ms, recording_path,
+		no_speech, onset_ms, offset_ms, latency_ms, pause_count, longest_pause_ms, pause_total_ms,
+		syllables, speech_rate, articulation_rate, wpm, pace_change_pct, mean_dbfs, first_half_dbfs,
+		second_half_dbfs, trend, f0_median_hz, f0_p5_hz, f0_p95_hz, f0_range_st, dropped_ms, recovered) VALUES
+		('0195a1b2-c3d4-7e5f-8a9b-000000000021', '0195a1b2-c3d4-7e5f-8a9b-000000000002', 0, 'q0', 'You charged me twice.',
+		 'softened', 1000, 'recordings/b/turn-0.wav', 0, 1700, 8000, 700, 1, 450, 450, 30, 4.75, 5.0, 150, 3.5,
+		 -20.0, -21.0, -19.0, 'rising', 190.0, 150.0, 250.0, 8.84, 125.5, 1),
+		('0195a1b2-c3d4-7e5f-8a9b-000000000022', '0195a1b2-c3d4-7e5f-8a9b-000000000002', 1, 'q1', 'And?',
+		 '', 800, 'recordings/b/turn-1.wav', 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL,
+		 NULL, NULL, NULL, '', NULL, NULL, NULL, NULL, 0, 0)`,
+	`INSERT INTO pause (turn_id, idx, start_ms, end_ms) VALUES
+		('0195a1b2-c3d4-7e5f-8a9b-000000000021', 0, 4000, 4450)`,
+}
+
+// versionFile makes a database at schema version v holding the rows of
+// every version up to v (version1Rows, then version2Rows from version 2
+// on) and returns its path.
+func versionFile(t *testing.T, migs []migration, v int) string {
+	t.Helper()
+	path := version1File(t, migs)
+	if v < 2 {
+		return path
+	}
+	sdb, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	if err := migrate(context.Background(), sdb, migs[:v]); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range version2Rows {
+		if _, err := sdb.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sdb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // TestMigrationFailsMidway injects a failing statement at every point of
 // every migration after the first (before its first statement, between any
-// two, after the last) on a file holding data, and checks the file is left
+// two, after the last) on a file holding the data of the version before, and checks the file is left
 // exactly as it was (version, schema and rows), and that the real migration
 // then applies.
 func TestMigrationFailsMidway(t *testing.T) {
@@ -267,13 +330,20 @@ func TestMigrationFailsMidway(t *testing.T) {
 		if len(stmts) < 2 {
 			t.Fatalf("%s: %d statements found, want at least 2", migs[v-1].name, len(stmts))
 		}
+		for i, st := range stmts {
+			// A ";" followed by a comment on its line would hide a
+			// statement boundary from the split, and so from the test.
+			if n := statementEnds(st); n != 1 {
+				t.Fatalf("%s: part %d of the split holds %d statement ends, want 1 (a comment after a ';'?):\n%s", migs[v-1].name, i+1, n, st)
+			}
+		}
 		for k := 0; k <= len(stmts); k++ {
 			where := fmt.Sprintf("before statement %d of %d", k+1, len(stmts))
 			if k == len(stmts) {
 				where = "after the last statement"
 			}
 			t.Run(migs[v-1].name+" "+where, func(t *testing.T) {
-				path := version1File(t, migs)
+				path := versionFile(t, migs, v-1)
 				sdb, err := sql.Open("sqlite", dsn(path))
 				if err != nil {
 					t.Fatal(err)
@@ -363,3 +433,120 @@ func TestMigrate002KeepsRows(t *testing.T) {
 		t.Errorf("UnfinishedAttempts = %+v, want the one attempt with 2 turns, 0 planned", list)
 	}
 }
+
+// TestMigrate003KeepsRows opens a version 2 file holding data with the
+// current code: every turn reads back as it was, with no self-checks, no
+// composure sentence and NaN for the figures version 2 did not measure;
+// there is no baseline yet, and the new writes work on the old rows.
+func TestMigrate003KeepsRows(t *testing.T) {
+	migs, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(migs) < 3 {
+		t.Fatalf("%d migrations embedded, want at least 3", len(migs))
+	}
+	path := versionFile(t, migs, 2)
+	db, err := Open(path)
+	if err != nil {
+		t.Fatalf("Open of a version 2 file: %v", err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	var version int
+	if err := db.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if version != len(migs) {
+		t.Errorf("user_version = %d, want %d", version, len(migs))
+	}
+
+	type oldTurn struct {
+		id        string
+		variant   string
+		dropped   time.Duration
+		recovered bool
+		noSpeech  bool
+		pauses    int
+		meanDBFS  float64 // NaN: stored NULL
+	}
+	tests := []struct {
+		name    string
+		attempt string
+		planned int
+		turns   []oldTurn
+	}{
+		{"version 1 attempt", "0195a1b2-c3d4-7e5f-8a9b-000000000001", 0, []oldTurn{
+			{"0195a1b2-c3d4-7e5f-8a9b-000000000011", "", 0, false, false, 2, -23.5},
+			{"0195a1b2-c3d4-7e5f-8a9b-000000000012", "escalated", 0, false, false, 1, math.NaN()},
+		}},
+		{"version 2 attempt", "0195a1b2-c3d4-7e5f-8a9b-000000000002", 3, []oldTurn{
+			{"0195a1b2-c3d4-7e5f-8a9b-000000000021", "softened", 125500 * time.Microsecond, true, false, 1, -20},
+			{"0195a1b2-c3d4-7e5f-8a9b-000000000022", "", 0, false, true, 0, math.NaN()},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := db.Attempt(ctx, tt.attempt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.PlannedTurns != tt.planned || len(a.Turns) != len(tt.turns) {
+				t.Fatalf("attempt: %d planned, %d turns; want %d, %d", a.PlannedTurns, len(a.Turns), tt.planned, len(tt.turns))
+			}
+			for i, w := range tt.turns {
+				got := a.Turns[i]
+				if got.ID != w.id || got.Variant != w.variant || got.Dropped != w.dropped || got.Recovered != w.recovered ||
+					got.Report.NoSpeech != w.noSpeech || len(got.Report.Pauses) != w.pauses ||
+					!sameFloat(got.Report.MeanDBFS, w.meanDBFS) {
+					t.Errorf("turn %d = id %s variant %q dropped %v recovered %v no speech %v %d pauses %v dBFS; want %+v",
+						i, got.ID, got.Variant, got.Dropped, got.Recovered, got.Report.NoSpeech, len(got.Report.Pauses), got.Report.MeanDBFS, w)
+				}
+				if got.SelfChecks != nil || got.Composure != "" {
+					t.Errorf("turn %d: SelfChecks %v, Composure %q; want none", i, got.SelfChecks, got.Composure)
+				}
+				c := got.Customer
+				for name, v := range map[string]float64{
+					"Customer.MeanDBFS": c.MeanDBFS, "Customer.TrendDB": c.TrendDB,
+					"Customer.PaceChangePct": c.PaceChangePct, "Customer.F0MedianHz": c.F0MedianHz,
+					"ClipShare": got.ClipShare, "NoiseFloorDBFS": got.NoiseFloorDBFS,
+				} {
+					if !math.IsNaN(v) {
+						t.Errorf("turn %d: %s = %v, want NaN (not measured)", i, name, v)
+					}
+				}
+			}
+		})
+	}
+
+	var checks string
+	if err := db.db.QueryRow(`SELECT group_concat(self_checks, ' ') FROM turn`).Scan(&checks); err != nil {
+		t.Fatal(err)
+	}
+	if checks != "[] [] [] []" {
+		t.Errorf("self_checks of the migrated turns = %q, want four '[]'", checks)
+	}
+	if _, err := db.LatestBaseline(ctx); !errors.Is(err, ErrNotFound) {
+		t.Errorf("LatestBaseline after the migration: %v, want ErrNotFound", err)
+	}
+	// The new writes work on old rows.
+	ticks := []SelfCheck{{Text: "Apologised once", Done: true}}
+	if err := db.SetSelfChecks(ctx, "0195a1b2-c3d4-7e5f-8a9b-000000000001", 1, ticks); err != nil {
+		t.Fatalf("SetSelfChecks on a migrated turn: %v", err)
+	}
+	a, err := db.Attempt(ctx, "0195a1b2-c3d4-7e5f-8a9b-000000000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Turns[1].SelfChecks) != 1 || a.Turns[1].SelfChecks[0] != ticks[0] || a.Turns[0].SelfChecks != nil {
+		t.Errorf("after SetSelfChecks: turn 0 %v, turn 1 %v; want none, %v", a.Turns[0].SelfChecks, a.Turns[1].SelfChecks, ticks)
+	}
+	b := Baseline{TakenAt: time.Date(2025, 3, 16, 8, 0, 0, 0, time.UTC), SpeechRate: 4.2, ArticulationRate: 5.1,
+		MeanDBFS: -22, F0MedianHz: 180, F0RangeST: 7.5, RecordingPath: "baselines/1.wav", Passage: "rainbow"}
+	if err := db.SaveBaseline(ctx, &b); err != nil {
+		t.Fatalf("SaveBaseline on a migrated file: %v", err)
+	}
+}
+
+// sameFloat is == with NaN equal to NaN.
+func sameFloat(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }

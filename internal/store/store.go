@@ -25,6 +25,19 @@
 // call is one transaction with synchronous=FULL, so a turn is on disk when
 // SaveTurn returns; an attempt that was never finished is listed with a
 // zero FinishedAt. SaveAttempt stores a whole attempt at once.
+// SetSelfChecks changes only the self-check ticks of a stored turn (the rep
+// ticks them on the report after the turn was committed); a retried turn
+// saved with SaveTurn keeps nothing of the take before, ticks included.
+//
+// Baselines are the rep's calibrations (a neutral passage read aloud):
+// SaveBaseline adds one, LatestBaseline gives the one pace and pitch are
+// judged against, and Baselines all of them, oldest first, for progress.
+// None stored is ErrNotFound from LatestBaseline: the app then uses
+// defaults.
+//
+// A turn's self-checks are a JSON array of {"text", "done"} objects in one
+// TEXT column, since they are short, always read and written whole and
+// never queried by item; the schema refuses anything but an array there.
 //
 // Concurrency: DB holds no Go locks. SQLite's write lock, taken at BEGIN
 // (the DSN's _txlock=immediate), orders the writers, and busy_timeout makes
@@ -61,9 +74,11 @@ import (
 
 // Errors the caller can test for with errors.Is.
 var (
-	// ErrNotFound means the requested attempt does not exist.
+	// ErrNotFound means the requested attempt, turn or baseline does not
+	// exist.
 	ErrNotFound = errors.New("not found")
-	// ErrExists means an attempt with the same ID is already stored.
+	// ErrExists means an attempt, turn or baseline with the same ID is
+	// already stored.
 	ErrExists = errors.New("already exists")
 	// ErrDamaged means the database file is not a readable SQLite database
 	// (random bytes, truncated, corrupt pages). The file is left as it was.

@@ -337,3 +337,28 @@ func readFile(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// integrityOK fails the test unless PRAGMA integrity_check finds the file
+// sound.
+func integrityOK(t *testing.T, db *store.DB) {
+	t.Helper()
+	rows, err := store.RawDB(db).Query("PRAGMA integrity_check")
+	if err != nil {
+		t.Fatalf("integrity_check: %v", err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 1 || lines[0] != "ok" {
+		t.Errorf("integrity_check: %q", lines)
+	}
+}
