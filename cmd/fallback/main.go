@@ -105,6 +105,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	} else {
 		defer db.Close()
 		deps.History = db
+		deps.SaveSelfChecks = db.SetSelfChecks
 		st = db
 	}
 	// An answer interrupted last time (crash, kill, power cut) is repaired

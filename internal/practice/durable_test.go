@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -12,6 +13,7 @@ import (
 
 	"fallback/internal/pcm"
 	"fallback/internal/practice"
+	"fallback/internal/store"
 )
 
 // Every measured turn is in the store when the turn ends, so leaving, a
@@ -152,5 +154,27 @@ func TestNoDatabaseMeasuresButSaysSo(t *testing.T) {
 	}
 	if !errors.Is(res.SaveErr, practice.ErrNotSaved) {
 		t.Errorf("SaveErr = %v, want ErrNotSaved", res.SaveErr)
+	}
+}
+
+func TestSelfChecksAndTheCustomerLineAreKeptWithTheTurn(t *testing.T) {
+	calm := cat(silence(900*time.Millisecond), buzz(1500*time.Millisecond))
+	r := newRig(t, calm, calm)
+	if _, err := r.turn(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	ticks := []store.SelfCheck{{Text: "Acknowledged the feeling", Done: true}, {Text: "Asked: fair statement?", Done: false}}
+	if err := r.run.SetSelfChecks(context.Background(), 0, ticks); err != nil {
+		t.Fatalf("SetSelfChecks: %v", err)
+	}
+	got := r.store.saved()[0].Turns[0]
+	if len(got.SelfChecks) != 2 || !got.SelfChecks[0].Done || got.SelfChecks[1].Done {
+		t.Errorf("stored self-checks %+v, want %+v", got.SelfChecks, ticks)
+	}
+	if math.IsNaN(got.Customer.MeanDBFS) || got.Customer.MeanDBFS > -10 || got.Customer.MeanDBFS < -40 {
+		t.Errorf("customer line level %v dBFS, want the measured level of the buzz line", got.Customer.MeanDBFS)
+	}
+	if err := r.run.SetSelfChecks(context.Background(), 1, ticks); err == nil {
+		t.Error("ticks for a turn not answered yet should be refused")
 	}
 }

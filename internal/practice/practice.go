@@ -51,6 +51,7 @@ type Store interface {
 	BeginAttempt(ctx context.Context, a *store.Attempt) error
 	SaveTurn(ctx context.Context, attemptID string, t *store.Turn) error
 	FinishAttempt(ctx context.Context, id string, finished time.Time) error
+	SetSelfChecks(ctx context.Context, attemptID string, index int, checks []store.SelfCheck) error
 }
 
 // Errors the app translates device errors into, so that the UI can say what
@@ -127,6 +128,13 @@ type TurnResult struct {
 	Clip pcm.Clip
 	// Dropped is how much of the answer was lost while recording.
 	Dropped time.Duration
+	// Customer is how the customer's line measured (its level trend, pace
+	// and pitch), for composure against the customer; NoSpeech when it
+	// could not be measured.
+	Customer analysis.Report
+	// SelfChecks are the rep's ticks of the turn's self-check, in the
+	// order of the scenario's checks (see SetSelfChecks).
+	SelfChecks []store.SelfCheck
 	// SaveErr is why the turn could not be committed to the store (nil
 	// when it was). The turn is measured and its recording kept either way.
 	SaveErr error
@@ -308,11 +316,19 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 		removeTakeInfo(path)
 		return TurnResult{}, fmt.Errorf("analyse answer %s: %w", path, err)
 	}
+	// The customer's delivery, for "did the rep mirror the customer?". A
+	// line that cannot be measured only loses that comparison.
+	cust, err := analysis.Analyze(clip, analysis.Options{})
+	if err != nil {
+		r.cfg.Logf("practice: turn=%d: measure the customer line %s: %v", idx+1, line.Audio, err)
+		cust = analysis.Report{NoSpeech: true}
+	}
 	res := TurnResult{
 		Index: idx, TurnID: turn.ID, Line: line, Variant: variant, Step: turn.Step,
 		Cue: cue, RecordingPath: path, Report: rep,
 		Findings: coach.Assess(rep, r.cfg.Bands, r.cfg.Baseline),
 		Clip:     answer,
+		Customer: cust,
 		SaveErr:  errUnsaved,
 	}
 	r.cfg.Logf("practice: turn=%d measured latency=%.3fs pauses=%d mean=%.1fdBFS nospeech=%v",
@@ -419,8 +435,50 @@ func (r *Run) storeTurn(res TurnResult) store.Turn {
 	return store.Turn{
 		Index: res.Index, LineID: res.TurnID, LineText: res.Line.Text, Variant: string(res.Variant),
 		Cue: res.Cue, RecordingPath: relPath(r.cfg.DataDir, res.RecordingPath), Report: res.Report,
-		Dropped: res.Dropped,
+		Dropped: res.Dropped, Customer: customerLine(res.Customer), SelfChecks: res.SelfChecks,
+		ClipShare: res.Report.ClipShare, NoiseFloorDBFS: res.Report.NoiseFloorDBFS,
 	}
+}
+
+// customerLine is how the store keeps a customer line's delivery: unknown
+// (NaN) when it could not be measured.
+func customerLine(c analysis.Report) store.CustomerLine {
+	if c.NoSpeech {
+		return store.UnknownCustomer()
+	}
+	return store.CustomerLine{MeanDBFS: c.MeanDBFS, TrendDB: c.TrendDB(), PaceChangePct: c.PaceChangePct, F0MedianHz: c.F0MedianHz}
+}
+
+// storedCustomer is a stored customer line as a Report carrying just those
+// figures (NoSpeech when they are unknown).
+func storedCustomer(c store.CustomerLine) analysis.Report {
+	if math.IsNaN(c.MeanDBFS) {
+		return analysis.Report{NoSpeech: true}
+	}
+	half := c.TrendDB / 2
+	return analysis.Report{MeanDBFS: c.MeanDBFS, FirstHalfDBFS: c.MeanDBFS - half, SecondHalfDBFS: c.MeanDBFS + half,
+		PaceChangePct: c.PaceChangePct, F0MedianHz: c.F0MedianHz}
+}
+
+// SetSelfChecks records the rep's ticks of turn index's self-check (from
+// the report after the turn). They are kept with the turn: written to the
+// store at once when the turn is saved, else with the turn when it is.
+func (r *Run) SetSelfChecks(ctx context.Context, index int, checks []store.SelfCheck) error {
+	if index < 0 || index >= len(r.results) {
+		return fmt.Errorf("save self-check: turn %d has not been answered", index+1)
+	}
+	res := &r.results[index]
+	res.SelfChecks = append([]store.SelfCheck(nil), checks...)
+	if r.cfg.Store == nil {
+		return ErrNotSaved
+	}
+	if res.SaveErr != nil {
+		return nil // saved with the turn by the next flush
+	}
+	if err := r.cfg.Store.SetSelfChecks(ctx, r.id, index, res.SelfChecks); err != nil {
+		return fmt.Errorf("save self-check of turn %d: %w", index+1, err)
+	}
+	return nil
 }
 
 // LoadLine reads a customer line's audio from audio (the bundled assets,
@@ -561,6 +619,7 @@ func Resume(cfg Config, att store.Attempt) (*Run, error) {
 			Index: i, TurnID: t.LineID, Line: scenario.Line{Text: t.LineText}, Variant: coach.Variant(t.Variant),
 			Step: cfg.Scenario.Turns[i].Step, Cue: t.Cue, RecordingPath: RecordingFile(cfg.DataDir, t.RecordingPath),
 			Report: rep, Findings: coach.Assess(rep, r.cfg.Bands, r.cfg.Baseline), Dropped: t.Dropped,
+			SelfChecks: t.SelfChecks, Customer: storedCustomer(t.Customer),
 		})
 	}
 	r.id, r.started, r.begun = att.ID, att.StartedAt, true

@@ -183,6 +183,26 @@ func (f *fakeStore) FinishAttempt(_ context.Context, id string, at time.Time) er
 	return store.ErrNotFound
 }
 
+func (f *fakeStore) SetSelfChecks(_ context.Context, id string, index int, checks []store.SelfCheck) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		return f.fail
+	}
+	for i := range f.atts {
+		if f.atts[i].ID != id {
+			continue
+		}
+		for j := range f.atts[i].Turns {
+			if f.atts[i].Turns[j].Index == index {
+				f.atts[i].Turns[j].SelfChecks = append([]store.SelfCheck(nil), checks...)
+				return nil
+			}
+		}
+	}
+	return store.ErrNotFound
+}
+
 // saved is a copy of what the store holds.
 func (f *fakeStore) saved() []store.Attempt {
 	f.mu.Lock()

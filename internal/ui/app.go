@@ -68,6 +68,9 @@ type Deps struct {
 	AudioErr error
 	// NewRun starts a role-play with the currently chosen devices.
 	NewRun func(sc scenario.Scenario) (*practice.Run, error)
+	// SaveSelfChecks keeps the rep's ticks of a stored turn's self-check
+	// (optional: without it ticks on reopened results are not kept).
+	SaveSelfChecks func(ctx context.Context, attemptID string, index int, checks []store.SelfCheck) error
 	// ResumeRun continues an unfinished attempt of sc (optional).
 	ResumeRun func(sc scenario.Scenario, att store.Attempt) (*practice.Run, error)
 	// Recorder opens the chosen microphone for recording own lines.

@@ -177,6 +177,9 @@ func TestSpaceEndsTheAnswerAfterClickingACheckBox(t *testing.T) {
 	if len(atts) != 1 || len(atts[0].Turns) != 2 || atts[0].FinishedAt.IsZero() {
 		t.Fatalf("saved %+v, want one finished attempt of 2 turns", atts)
 	}
+	if ticks := atts[0].Turns[0].SelfChecks; len(ticks) != 1 || !ticks[0].Done || ticks[0].Text != "Asked: would that be a fair statement?" {
+		t.Errorf("turn 1 self-check stored as %+v, want the ticked check", ticks)
+	}
 }
 
 func TestEscapeLeavesMidAnswerAndKeepsTheFinishedTurn(t *testing.T) {

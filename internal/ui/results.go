@@ -56,7 +56,12 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 			clip = clips[i]
 		}
 		play := func() { a.playAnswer(ctx, practice.RecordingFile(a.deps.DataDir, t.RecordingPath), clip) }
-		cards.Add(widget.NewCard(turnHeading(t), "", a.turnBody(att.ScenarioID, t, findings, play)))
+		var save func([]store.SelfCheck)
+		if a.deps.SaveSelfChecks != nil {
+			id, index := att.ID, t.Index
+			save = func(checks []store.SelfCheck) { a.saveSelfChecks(id, index, checks) }
+		}
+		cards.Add(widget.NewCard(turnHeading(t), "", a.turnBody(att.ScenarioID, t, findings, play, save)))
 	}
 	if len(att.Turns) == 0 {
 		cards.Add(widget.NewLabel("This attempt has no answered turns."))
@@ -91,7 +96,7 @@ func turnHeading(t store.Turn) string {
 // line, the metrics with targets and marks, the coaching note, the method
 // step with the self-check and model answer, and a play button (play nil:
 // none).
-func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding, play func()) *fyne.Container {
+func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding, play func(), saveTicks func([]store.SelfCheck)) *fyne.Container {
 	grid := container.New(&tableLayout{weights: []float32{2, 4, 2, 1.3}})
 	for _, h := range []string{"Metric", "Your answer", "Target", ""} {
 		grid.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -122,7 +127,7 @@ func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding
 		body.Add(lost)
 	}
 	if st, ok := a.findTurn(scenarioID, t.LineID); ok {
-		body.Add(a.methodPart(st))
+		body.Add(a.methodPart(st, t.SelfChecks, saveTicks))
 	}
 	if play != nil {
 		b := widget.NewButton("Play answer", play)
@@ -132,6 +137,19 @@ func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding
 		body.Add(container.NewHBox(b))
 	}
 	return body
+}
+
+// saveSelfChecks writes the rep's ticks of a stored turn off the UI
+// goroutine; the App waits for it before the window closes.
+func (a *App) saveSelfChecks(attemptID string, index int, checks []store.SelfCheck) {
+	save := a.deps.SaveSelfChecks
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		if err := save(context.Background(), attemptID, index, checks); err != nil {
+			fyne.Do(func() { a.showError("Your self-check could not be saved", err) })
+		}
+	}()
 }
 
 // Input problems the report points out, so the rep can fix the set-up
@@ -219,7 +237,7 @@ func (a *App) findTurn(scenarioID, turnID string) (scenario.Turn, bool) {
 
 // methodPart is the content side of a turn: the step of the method, the
 // rep's self-check and the model answer (folded, to try first unaided).
-func (a *App) methodPart(t scenario.Turn) fyne.CanvasObject {
+func (a *App) methodPart(t scenario.Turn, ticks []store.SelfCheck, save func([]store.SelfCheck)) fyne.CanvasObject {
 	box := container.NewVBox()
 	if t.Step != "" {
 		l := widget.NewLabel("Method: " + scenario.Hint(t.Step))
@@ -228,8 +246,29 @@ func (a *App) methodPart(t scenario.Turn) fyne.CanvasObject {
 	}
 	if len(t.Checks) > 0 {
 		box.Add(widget.NewLabelWithStyle("Self-check — did you…", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		for _, c := range t.Checks {
-			box.Add(a.newCheck(c, nil))
+		// The ticks are kept with the turn: the scenario's checks in order,
+		// each done or not (a tick stored for a check since reworded is
+		// dropped).
+		state := make([]store.SelfCheck, len(t.Checks))
+		for i, c := range t.Checks {
+			state[i].Text = c
+			for _, tk := range ticks {
+				if tk.Text == c {
+					state[i].Done = tk.Done
+				}
+			}
+		}
+		for i, c := range t.Checks {
+			i := i
+			cb := a.newCheck(c, nil)
+			cb.SetChecked(state[i].Done)
+			cb.OnChanged = func(on bool) {
+				state[i].Done = on
+				if save != nil {
+					save(append([]store.SelfCheck(nil), state...))
+				}
+			}
+			box.Add(cb)
 		}
 	}
 	if t.Model != "" {

@@ -49,6 +49,9 @@ type rolePlay struct {
 
 	// last is the turn just measured, shown while reviewing (UI goroutine).
 	last practice.TurnResult
+	// ticks are self-check ticks made on a report and not yet handed to
+	// the run, by turn index (UI goroutine; see takeTicks).
+	ticks map[int][]store.SelfCheck
 
 	turnLabel, line, step, elapsed, saveNote *widget.Label
 	status                                   *canvas.Text
@@ -129,7 +132,7 @@ func (a *App) findScenario(id string) (scenario.Scenario, bool) {
 }
 
 func (a *App) showRolePlay(sc scenario.Scenario, run *practice.Run) {
-	rp := &rolePlay{app: a, sc: sc, run: run}
+	rp := &rolePlay{app: a, sc: sc, run: run, ticks: map[int][]store.SelfCheck{}}
 	rp.build()
 	rp.setReady("Press Space to begin")
 }
@@ -244,7 +247,11 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 	rp.setStatus(fmt.Sprintf("Turn %d of %d measured", res.Index+1, len(rp.sc.Turns)), theme.Color(theme.ColorNameForeground))
 	t := store.Turn{Index: res.Index, LineID: res.TurnID, LineText: res.Line.Text, Variant: string(res.Variant),
 		Cue: res.Cue, Report: res.Report, Dropped: res.Dropped}
-	rp.report.Objects = []fyne.CanvasObject{rp.app.turnBody(rp.sc.ID, t, res.Findings, nil)}
+	t.SelfChecks = res.SelfChecks
+	index := res.Index
+	rp.report.Objects = []fyne.CanvasObject{rp.app.turnBody(rp.sc.ID, t, res.Findings, nil, func(c []store.SelfCheck) {
+		rp.ticks[index] = c // saved by the run's goroutine before its next step (see takeTicks)
+	})}
 	rp.recArea.Hide()
 	rp.report.Show()
 	rp.report.Refresh()
@@ -277,6 +284,7 @@ func (rp *rolePlay) retry() {
 		return
 	}
 	rp.answered--
+	delete(rp.ticks, rp.last.Index) // the new answer gets a report (and ticks) of its own
 	rp.app.logf("ui: retry turn %d", rp.last.Index+1)
 	rp.hideReport()
 	rp.setReady("")
@@ -297,9 +305,11 @@ func (rp *rolePlay) next() {
 	rp.state = stateFinished
 	rp.setStatus("Saving…", theme.Color(theme.ColorNameForeground))
 	ctx := rp.ctx
+	ticks := rp.takeTicks()
 	rp.app.work.Add(1)
 	go func() {
 		defer rp.app.work.Done()
+		rp.saveTicks(ticks)
 		att, err := rp.run.Finish(context.WithoutCancel(ctx))
 		var clips []pcm.Clip
 		for _, r := range rp.run.Results() {
@@ -342,6 +352,14 @@ func (rp *rolePlay) stop() { rp.run.Stop() }
 func (rp *rolePlay) leave() {
 	if rp.state != stateFinished {
 		rp.app.logf("ui: left attempt %s after %d of %d turns", rp.run.ID(), rp.answered, len(rp.sc.Turns))
+	}
+	if rp.state == stateReviewing { // no turn runs: the ticks can go now
+		ticks := rp.takeTicks()
+		rp.app.work.Add(1)
+		go func() {
+			defer rp.app.work.Done()
+			rp.saveTicks(ticks)
+		}()
 	}
 	rp.state = stateFinished
 	// Leaving the screen cancels its context, which ends the recording as
@@ -397,11 +415,31 @@ func (rp *rolePlay) start() {
 	}
 	rp.state = stateBusy
 	rp.begin.Disable()
+	ticks := rp.takeTicks()
 	rp.app.work.Add(1)
 	go func() {
 		defer rp.app.work.Done()
+		rp.saveTicks(ticks)
 		rp.playTurn()
 	}()
+}
+
+// takeTicks hands the report's ticks over to a goroutine of the run (UI
+// goroutine): the run is used by one goroutine at a time, and the screen
+// touches it only while no turn runs.
+func (rp *rolePlay) takeTicks() map[int][]store.SelfCheck {
+	t := rp.ticks
+	rp.ticks = map[int][]store.SelfCheck{}
+	return t
+}
+
+// saveTicks keeps the ticks with their turns (off the UI goroutine).
+func (rp *rolePlay) saveTicks(ticks map[int][]store.SelfCheck) {
+	for index, checks := range ticks {
+		if err := rp.run.SetSelfChecks(context.Background(), index, checks); err != nil && !errors.Is(err, practice.ErrNotSaved) {
+			fyne.Do(func() { rp.app.showError("Your self-check could not be saved", err) })
+		}
+	}
 }
 
 // playTurn runs one turn and what follows it: the next turn straight away,

@@ -341,6 +341,20 @@ func (s *memStore) FinishAttempt(_ context.Context, id string, at time.Time) err
 	return store.ErrNotFound
 }
 
+func (s *memStore) SetSelfChecks(_ context.Context, id string, index int, checks []store.SelfCheck) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.saved {
+		for j := range s.saved[i].Turns {
+			if s.saved[i].ID == id && s.saved[i].Turns[j].Index == index {
+				s.saved[i].Turns[j].SelfChecks = append([]store.SelfCheck(nil), checks...)
+				return nil
+			}
+		}
+	}
+	return store.ErrNotFound
+}
+
 func (s *memStore) attempts() []store.Attempt {
 	s.mu.Lock()
 	defer s.mu.Unlock()
