@@ -147,6 +147,26 @@ func TestAssessUncalibratedTargets(t *testing.T) {
 	}
 }
 
+func TestAssessPaceValue(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*analysis.Report)
+		want string
+	}{
+		{"with articulation rate", func(r *analysis.Report) {}, "4.0 syllables/s, 4.5 between pauses (≈ 185 words/min)"},
+		{"without articulation rate", func(r *analysis.Report) { r.ArticulationRate = 0 }, "4.0 syllables/s (≈ 185 words/min)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := calm()
+			tt.edit(&r)
+			if f := find(coach.Assess(r, coach.DefaultBands(), calmBase), coach.MetricPace); f == nil || f.Value != tt.want {
+				t.Errorf("pace row = %+v, want value %q", f, tt.want)
+			}
+		})
+	}
+}
+
 func TestAssessNoSpeech(t *testing.T) {
 	fs := coach.Assess(analysis.Report{NoSpeech: true}, coach.DefaultBands(), coach.Baseline{})
 	if len(fs) != 1 || fs[0].Mark != coach.Flag || !strings.Contains(fs[0].Note, "microphone") {

@@ -22,7 +22,8 @@ const (
 // are not speaking. Without a calibrated pace there is no pace nudge: the
 // live pace has no target of the rep's own to be compared with.
 //
-// A Nudger serves one answer (Reset for the next); it is not safe for
+// A Nudger serves one answer (Reset for the next; an Elapsed that goes
+// back, as from a new analyser, resets it too); it is not safe for
 // concurrent use. Push does not allocate, so it can run on every chunk of
 // the recording goroutine.
 type Nudger struct {
@@ -68,10 +69,12 @@ func (n *Nudger) Reset() {
 // both conditions are met on the same chunk: a rising voice is the
 // plainer sign of anger.
 func (n *Nudger) Push(st analysis.LiveStats) (text string, ok bool) {
-	dt := st.Elapsed - n.last
-	if dt < 0 {
-		dt = 0
+	if st.Elapsed < n.last {
+		// The live analyser's clock went back: a new stream, so a new
+		// answer pushed without Reset.
+		n.Reset()
 	}
+	dt := st.Elapsed - n.last
 	n.last = st.Elapsed
 	if n.done || !st.Speaking {
 		return "", false

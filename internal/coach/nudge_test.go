@@ -25,9 +25,12 @@ type nudge struct {
 const chunk = 20 * time.Millisecond
 
 // feed pushes the phases chunk by chunk and returns every nudge given.
-func feed(n *coach.Nudger, phases []phase) []nudge {
+func feed(n *coach.Nudger, phases []phase) []nudge { return feedFrom(n, 0, phases) }
+
+// feedFrom is feed on a clock that starts at start.
+func feedFrom(n *coach.Nudger, start time.Duration, phases []phase) []nudge {
 	var out []nudge
-	var el time.Duration
+	el := start
 	for _, p := range phases {
 		for end := el + p.dur; el < end; {
 			el += chunk
@@ -117,9 +120,11 @@ func TestNudgerReset(t *testing.T) {
 	fast := []phase{{sec(0.5), false, analysis.MinDBFS, 0}, {sec(5), true, -24, 6}}
 	first := feed(n, fast)
 	n.Reset()
-	second := feed(n, fast) // Elapsed starts again from 0 for the new answer
-	if len(first) != 1 || len(second) != 1 || first[0] != second[0] {
-		t.Errorf("first answer %v, after Reset %v: want the same single nudge", first, second)
+	// The same clock runs on (one analyser for both answers): only Reset
+	// makes this a new answer with a nudge of its own.
+	second := feedFrom(n, sec(5.5), fast)
+	if len(first) != 1 || len(second) != 1 || second[0].text != first[0].text || second[0].at != first[0].at+sec(5.5) {
+		t.Errorf("first answer %v, after Reset %v: want the same single nudge 5.5 s later", first, second)
 	}
 }
 
@@ -132,5 +137,54 @@ func TestNudgerPushAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("Push allocates %.1f times per call, want 0", allocs)
+	}
+}
+
+func TestNudgerEdgeCases(t *testing.T) {
+	old := coach.DefaultBands()
+	old.NudgePacePct, old.NudgeLouderDB, old.NudgeSustain, old.NudgeQuiet = 0, 0, 0, 0
+	lead := phase{dur: sec(0.5), rolling: analysis.MinDBFS}
+	tests := []struct {
+		name   string
+		b      coach.Bands
+		base   coach.Baseline
+		phases []phase
+		want   []nudge
+	}{
+		{"bands without nudge fields take the defaults: 14 % over is quiet", old, coach.Baseline{ArticulationRate: 4},
+			[]phase{lead, {sec(8), true, -24, 4.56}}, nil},
+		{"bands without nudge fields take the defaults: 20 % over after 3 s", old, coach.Baseline{ArticulationRate: 4},
+			[]phase{lead, {sec(8), true, -24, 4.8}}, []nudge{{coach.NudgeSlowDown, sec(3.5)}}},
+		{"old baseline with speech rate only judges the live pace against it", coach.DefaultBands(), coach.Baseline{SpeechRate: 4},
+			[]phase{lead, {sec(8), true, -24, 4.8}}, []nudge{{coach.NudgeSlowDown, sec(3.5)}}},
+		{"no rolling level yet at the end of the quiet start: reference taken when there is one", coach.DefaultBands(), coach.Baseline{},
+			[]phase{lead, {sec(2.5), true, analysis.MinDBFS, 4}, {sec(0.5), true, -30, 4}, {sec(4), true, -26, 4}},
+			[]nudge{{coach.NudgeLouder, sec(4.5)}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := feed(coach.NewNudger(tt.b, tt.base), tt.phases)
+			if len(got) != len(tt.want) {
+				t.Fatalf("nudges = %v, want %v", got, tt.want)
+			}
+			for i := range got {
+				if got[i].text != tt.want[i].text || got[i].at < tt.want[i].at-chunk || got[i].at > tt.want[i].at+chunk {
+					t.Errorf("nudge %d = %q at %v, want %q at %v", i, got[i].text, got[i].at, tt.want[i].text, tt.want[i].at)
+				}
+			}
+		})
+	}
+}
+
+// TestNudgerElapsedGoingBack: a stream whose clock restarts (a new answer
+// pushed without Reset) is judged as a new answer, from its own onset.
+func TestNudgerElapsedGoingBack(t *testing.T) {
+	n := coach.NewNudger(coach.DefaultBands(), coach.Baseline{ArticulationRate: 4})
+	fast := []phase{{sec(0.5), false, analysis.MinDBFS, 0}, {sec(5), true, -24, 6}}
+	first := feed(n, fast)
+	second := feed(n, fast) // feed's clock starts again from 0
+	want := nudge{coach.NudgeSlowDown, sec(3.52)}
+	if len(first) != 1 || len(second) != 1 || first[0] != want || second[0] != want {
+		t.Errorf("first answer %v, second answer on a new clock %v: want each %v", first, second, want)
 	}
 }
