@@ -36,6 +36,8 @@ func TestBaselineFromRefuses(t *testing.T) {
 		{"19 syllables are too few", func(r *analysis.Report) { r.Syllables = 19 }, coach.ErrCalibrationShort, []string{"19 syllables"}},
 		{"too quiet", func(r *analysis.Report) { r.MeanDBFS = -55 }, coach.ErrCalibrationQuiet, []string{"-55.0 dBFS", "at least -50 dBFS", "closer"}},
 		{"clipped", func(r *analysis.Report) { r.MeanDBFS = -6 }, coach.ErrCalibrationClipped, []string{"-6.0 dBFS", "at most -10 dBFS", "lower"}},
+		{"clipped and short: the level is named first", func(r *analysis.Report) { r.MeanDBFS = -7; r.Syllables = 10 }, coach.ErrCalibrationClipped, nil},
+		{"quiet and short: the level is named first", func(r *analysis.Report) { r.MeanDBFS = -60; r.Syllables = 10 }, coach.ErrCalibrationQuiet, nil},
 		{"whisper without pitch", func(r *analysis.Report) { r.F0MedianHz = 0 }, coach.ErrCalibrationNoPitch, []string{"normal speaking voice"}},
 	}
 	for _, tt := range tests {
