@@ -1,21 +1,29 @@
 // Package coach turns measurements into coaching: it holds the bands a
 // delivery is judged against, compares a report with the rep's baseline,
-// writes the feedback in plain words and decides how the customer reacts
-// to the rep's delivery (the softened or the escalated next line).
+// writes the feedback in plain words, judges the rep's composure against
+// the customer, decides how the customer reacts to the rep's delivery (the
+// softened or the escalated next line) and says why, and gives at most one
+// live nudge per answer.
 //
 // The bands are defaults from DESIGN.md, not dogma; every one is a field so
-// a trainer can change it.
+// a trainer can change it. Figures are judged as they are shown (a pace
+// shown as "10 %" is within a ±10 % band), so a row never contradicts its
+// own mark.
 package coach
 
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"fallback/internal/analysis"
 )
 
-// Bands are the thresholds a delivery is judged against.
+// Bands are the thresholds a delivery is judged against. Bands must stay
+// comparable with == (callers test for the zero value), so they hold only
+// scalars.
 type Bands struct {
 	// LatencyMin and LatencyMax bound a good pause before replying: long
 	// enough to show the rep listened (turn-taking norm ≈ 0.2 s), short of
@@ -34,34 +42,84 @@ type Bands struct {
 	// LouderDB is the rise of level from the first to the second half that
 	// counts as escalating.
 	LouderDB float64
+	// LouderThanBaselineDB is how much louder than the calibrated calm level
+	// an answer may be before it is flagged. It is wider than LouderDB
+	// because it compares two sessions: between calibration and practice
+	// the microphone distance and input gain move too, which a comparison
+	// within one answer does not see; 3 dB is a doubling of the power.
+	LouderThanBaselineDB float64
 	// TensionST is how far above the baseline pitch median a reply may sit
 	// before it sounds tense, in semitones.
 	TensionST float64
 	// LongPause is a pause inside an answer that reads as dead air.
 	LongPause time.Duration
+
+	// NudgePacePct is how far the live pace must run over the baseline
+	// articulation rate before the live "slow down" nudge. It is wider than
+	// PaceTolerancePct because the live pace is noisier than the offline
+	// one: it counts the nuclei of a 3 s window (≈ 12–15 syllables, so one
+	// miscounted nucleus moves it by ≈ 7 %) and its speech blocks exclude
+	// every short gap, which biases it above the offline articulation rate.
+	NudgePacePct float64
+	// NudgeLouderDB is how far the live rolling level must rise over the
+	// level of the answer's first seconds (and over the calm level, when
+	// calibrated) before the "you're getting louder" nudge: the same 3 dB
+	// as LouderThanBaselineDB, since the rolling level already averages 3 s
+	// of speech.
+	NudgeLouderDB float64
+	// NudgeSustain is how long (in speech) a live condition must hold
+	// before it nudges: about one phrase, so one stressed word, a cough or
+	// a quick aside does not interrupt the rep.
+	NudgeSustain time.Duration
+	// NudgeQuiet is the start of an answer during which no nudge is given:
+	// the rep is saying the opening acknowledgement and must not be
+	// distracted, and the live estimates hold too little speech to mean
+	// anything yet.
+	NudgeQuiet time.Duration
 }
 
-// DefaultBands are the research-based defaults of DESIGN.md.
+// DefaultBands are the research-based defaults of DESIGN.md and issue 10.
 func DefaultBands() Bands {
 	return Bands{
-		LatencyMin:       500 * time.Millisecond,
-		LatencyMax:       1500 * time.Millisecond,
-		HairTrigger:      300 * time.Millisecond,
-		DeadAir:          2500 * time.Millisecond,
-		PaceTolerancePct: 10,
-		SpeedUpPct:       10,
-		LouderDB:         2,
-		TensionST:        2,
-		LongPause:        2 * time.Second,
+		LatencyMin:           500 * time.Millisecond,
+		LatencyMax:           1500 * time.Millisecond,
+		HairTrigger:          300 * time.Millisecond,
+		DeadAir:              2500 * time.Millisecond,
+		PaceTolerancePct:     10,
+		SpeedUpPct:           10,
+		LouderDB:             2,
+		LouderThanBaselineDB: 3,
+		TensionST:            2,
+		LongPause:            2 * time.Second,
+		NudgePacePct:         15,
+		NudgeLouderDB:        3,
+		NudgeSustain:         time.Second,
+		NudgeQuiet:           2 * time.Second,
 	}
 }
 
-// Baseline is the rep's own calm delivery, measured at calibration. Zero
-// fields mean "not calibrated"; comparisons against them are skipped.
-type Baseline struct {
-	SpeechRate float64 // syllables per second
-	MeanDBFS   float64
-	F0MedianHz float64
+// filled gives the fields added after the first release their defaults
+// when they are zero, so Bands built before they existed (from a stored
+// configuration or an older caller) keep judging as intended instead of
+// flagging every rise of 0 dB.
+func (b Bands) filled() Bands {
+	d := DefaultBands()
+	if b.LouderThanBaselineDB <= 0 {
+		b.LouderThanBaselineDB = d.LouderThanBaselineDB
+	}
+	if b.NudgePacePct <= 0 {
+		b.NudgePacePct = d.NudgePacePct
+	}
+	if b.NudgeLouderDB <= 0 {
+		b.NudgeLouderDB = d.NudgeLouderDB
+	}
+	if b.NudgeSustain <= 0 {
+		b.NudgeSustain = d.NudgeSustain
+	}
+	if b.NudgeQuiet <= 0 {
+		b.NudgeQuiet = d.NudgeQuiet
+	}
+	return b
 }
 
 // Mark is the verdict on one metric.
@@ -96,124 +154,235 @@ type Finding struct {
 	Note   string
 }
 
-// Assess judges one answer. Findings come in a fixed order (latency, pace,
-// pauses, volume, pitch) so reports read the same every time.
+// Metric names of the findings, so callers can find a row without
+// matching on its wording.
+const (
+	MetricSpeech      = "Speech"
+	MetricLatency     = "Pause before replying"
+	MetricPace        = "Pace"
+	MetricPaceChange  = "Pace within the answer"
+	MetricPauses      = "Pauses"
+	MetricVolume      = "Volume"
+	MetricLevelVsCalm = "Volume against your calm level"
+	MetricPitch       = "Pitch"
+	MetricComposure   = "Composure"
+)
+
+// Assess judges one answer against the bands and the rep's baseline.
+// Findings come in a fixed order (latency, pace, pace within the answer,
+// pauses, volume, volume against the calm level, pitch) so reports read the
+// same every time; the order is also the priority of Summary. Without a
+// calibrated baseline, pace and pitch are figures only (Info) and the level
+// is not compared with a calm level; DefaultsNote says so once.
 func Assess(r analysis.Report, b Bands, base Baseline) []Finding {
+	b = b.filled()
 	if r.NoSpeech {
-		return []Finding{{Metric: "Speech", Value: "none heard", Mark: Flag,
+		return []Finding{{Metric: MetricSpeech, Value: "none heard", Mark: Flag,
 			Note: "No speech was picked up. Check the microphone in Settings and answer after the tone."}}
 	}
-	var out []Finding
-
-	lat := Finding{Metric: "Pause before replying", Value: secs(r.Latency),
-		Target: fmt.Sprintf("%s–%s", secs(b.LatencyMin), secs(b.LatencyMax))}
-	switch {
-	case r.Latency < b.HairTrigger:
-		lat.Mark, lat.Note = Flag, "You came back instantly. Take a breath first: a short, deliberate pause shows you heard them."
-	case r.Latency > b.DeadAir:
-		lat.Mark, lat.Note = Flag, "A long silence before answering can sound like reluctance. Start with the acknowledgement you know by heart."
-	case r.Latency < b.LatencyMin || r.Latency > b.LatencyMax:
-		lat.Mark, lat.Note = Info, "Close to the band: aim for about one second."
-	default:
-		lat.Mark = Pass
-	}
-	out = append(out, lat)
-
-	pace := Finding{Metric: "Pace", Value: fmt.Sprintf("%.1f syllables/s (≈ %.0f words/min)", r.SpeechRate, r.WordsPerMin), Mark: Info}
-	if base.SpeechRate > 0 && r.SpeechRate > 0 {
-		diff := 100 * (r.SpeechRate/base.SpeechRate - 1)
-		pace.Target = fmt.Sprintf("%.1f ± %.0f %%", base.SpeechRate, b.PaceTolerancePct)
-		if math.Abs(diff) > b.PaceTolerancePct {
-			pace.Mark = Flag
-			if diff > 0 {
-				pace.Note = fmt.Sprintf("%.0f %% faster than your calm pace. Slow down: rushing sounds defensive.", diff)
-			} else {
-				pace.Note = fmt.Sprintf("%.0f %% slower than your calm pace.", -diff)
-			}
-		} else {
-			pace.Mark = Pass
-		}
-	}
-	out = append(out, pace)
-
+	out := make([]Finding, 0, 7)
+	out = append(out, assessLatency(r, b))
+	out = append(out, assessPace(r, b, base))
 	if r.PaceChangePct != 0 {
-		sp := Finding{Metric: "Pace within the answer", Value: fmt.Sprintf("%+.0f %% second half vs first", math.Round(r.PaceChangePct)+0),
-			Target: fmt.Sprintf("< +%.0f %%", b.SpeedUpPct), Mark: Pass}
-		if r.PaceChangePct >= b.SpeedUpPct {
-			sp.Mark, sp.Note = Flag, "You sped up as you went. Under attack, hold your pace."
-		}
-		out = append(out, sp)
+		out = append(out, assessPaceChange(r, b))
 	}
-
-	p := Finding{Metric: "Pauses", Value: fmt.Sprintf("%d, longest %s", len(r.Pauses), secs(r.LongestPause)),
-		Target: fmt.Sprintf("none over %s", secs(b.LongPause)), Mark: Pass}
-	if r.LongestPause > b.LongPause {
-		p.Mark, p.Note = Flag, "A long pause mid-answer is dead air on the phone. Keep a short phrase ready to bridge it."
+	out = append(out, assessPauses(r, b))
+	out = append(out, assessVolume(r, b))
+	if base.Calibrated() && base.MeanDBFS < 0 {
+		out = append(out, assessLevelVsCalm(r, b, base))
 	}
-	out = append(out, p)
-
-	vol := Finding{Metric: "Volume", Value: fmt.Sprintf("%.1f dBFS (first half %.1f, second half %.1f)", r.MeanDBFS, r.FirstHalfDBFS, r.SecondHalfDBFS),
-		Target: fmt.Sprintf("rise < %.0f dB", b.LouderDB), Mark: Pass}
-	if r.TrendDB() >= b.LouderDB {
-		vol.Mark, vol.Note = Flag, "You got louder as you went. Louder reads as anger; keep your voice level."
-	}
-	out = append(out, vol)
-
 	if r.F0MedianHz > 0 {
-		f0 := Finding{Metric: "Pitch", Value: fmt.Sprintf("%.0f Hz median, range %.1f semitones", r.F0MedianHz, r.F0RangeST), Mark: Info}
-		if base.F0MedianHz > 0 {
-			st := 12 * math.Log2(r.F0MedianHz/base.F0MedianHz)
-			f0.Target = fmt.Sprintf("within +%.0f semitones of %.0f Hz", b.TensionST, base.F0MedianHz)
-			f0.Mark = Pass
-			if st >= b.TensionST {
-				f0.Mark, f0.Note = Flag, "Your pitch climbed above your calm voice: a sign of tension. Breathe out before you answer."
-			}
-		}
-		out = append(out, f0)
+		out = append(out, assessPitch(r, b, base))
 	}
 	return out
 }
 
-// Variant names which version of the customer's next line plays.
-type Variant string
-
-// Variants of a customer line: the plain line, a softer one after a calm
-// answer, a sharper one after a hair-trigger or escalating answer.
-const (
-	Plain     Variant = ""
-	Softened  Variant = "softened"
-	Escalated Variant = "escalated"
-)
-
-// NextVariant decides how the customer reacts to the rep's last answer: a
-// hair-trigger reply, rising volume or speeding up escalates; otherwise the
-// customer softens. No speech at all escalates too — silence on the phone
-// does not calm an upset customer.
-func NextVariant(prev analysis.Report, b Bands) Variant {
+func assessLatency(r analysis.Report, b Bands) Finding {
+	f := Finding{Metric: MetricLatency, Value: secs(r.Latency),
+		Target: fmt.Sprintf("%s–%s", secs(b.LatencyMin), secs(b.LatencyMax))}
 	switch {
-	case prev.NoSpeech:
-		return Escalated
-	case prev.Latency < b.HairTrigger:
-		return Escalated
-	case prev.TrendDB() >= b.LouderDB:
-		return Escalated
-	case prev.PaceChangePct >= b.SpeedUpPct:
-		return Escalated
+	case r.Latency < 0:
+		f.Mark, f.Note = Flag, "You started before the customer had finished. Let them finish, breathe, then acknowledge how they feel."
+	case r.Latency < b.HairTrigger:
+		f.Mark, f.Note = Flag, fmt.Sprintf("You came back in %s, instantly. Take a breath first: a short, deliberate pause shows you heard them, then acknowledge how they feel.", secs(r.Latency))
+	case r.Latency > b.DeadAir:
+		f.Mark, f.Note = Flag, fmt.Sprintf("You waited %s before answering; a silence that long can sound like reluctance. Open with the acknowledgement you know by heart: \"I know you must be upset…\"", secs(r.Latency))
+	case r.Latency < b.LatencyMin || r.Latency > b.LatencyMax:
+		f.Mark, f.Note = Info, "Close to the band: aim for about one second."
+	default:
+		f.Mark = Pass
 	}
-	return Softened
+	return f
+}
+
+// paceRates picks the rates to compare: articulation rate (pauses excluded,
+// so a thoughtful pause does not count as slow speech) when both sides have
+// it, else the speech rate (a baseline or report from before articulation
+// rate was stored). ok is false when there is nothing to compare.
+func paceRates(r analysis.Report, base Baseline) (got, calm float64, ok bool) {
+	switch {
+	case base.ArticulationRate > 0 && r.ArticulationRate > 0:
+		return r.ArticulationRate, base.ArticulationRate, true
+	case base.SpeechRate > 0 && r.SpeechRate > 0:
+		return r.SpeechRate, base.SpeechRate, true
+	}
+	return 0, 0, false
+}
+
+func assessPace(r analysis.Report, b Bands, base Baseline) Finding {
+	f := Finding{Metric: MetricPace, Mark: Info}
+	if r.ArticulationRate > 0 {
+		f.Value = fmt.Sprintf("%.1f syllables/s, %.1f between pauses (≈ %.0f words/min)", r.SpeechRate, r.ArticulationRate, r.WordsPerMin)
+	} else {
+		f.Value = fmt.Sprintf("%.1f syllables/s (≈ %.0f words/min)", r.SpeechRate, r.WordsPerMin)
+	}
+	got, calm, ok := paceRates(r, base)
+	if !ok {
+		return f
+	}
+	pct := math.Round(100*(got/calm-1)) + 0 // +0: no "-0 %"
+	f.Target = fmt.Sprintf("your calm %.1f ± %s %%", calm, num(b.PaceTolerancePct))
+	switch {
+	case pct > b.PaceTolerancePct:
+		f.Mark, f.Note = Flag, fmt.Sprintf("You spoke %s %% faster than your calm pace (%.1f against %.1f syllables/s). Rushing sounds like defending yourself: slow down and fall back — acknowledge, don't explain.", num(pct), got, calm)
+	case -pct > b.PaceTolerancePct:
+		f.Mark, f.Note = Flag, fmt.Sprintf("You spoke %s %% slower than your calm pace (%.1f against %.1f syllables/s). A dragging pace can sound reluctant: keep your own tempo and acknowledge the customer plainly.", num(-pct), got, calm)
+	default:
+		f.Mark = Pass
+	}
+	return f
+}
+
+func assessPaceChange(r analysis.Report, b Bands) Finding {
+	pct := math.Round(r.PaceChangePct) + 0
+	f := Finding{Metric: MetricPaceChange, Value: fmt.Sprintf("%+.0f %% second half vs first", pct),
+		Target: fmt.Sprintf("< +%s %%", num(b.SpeedUpPct)), Mark: Pass}
+	if pct >= b.SpeedUpPct {
+		f.Mark, f.Note = Flag, fmt.Sprintf("You sped up %s %% as you went. Under attack, hold your pace: you don't need to win the point. Fall back and ask \"Would that be a fair statement?\"", num(pct))
+	}
+	return f
+}
+
+func assessPauses(r analysis.Report, b Bands) Finding {
+	f := Finding{Metric: MetricPauses, Value: fmt.Sprintf("%d, longest %s", len(r.Pauses), secs(r.LongestPause)),
+		Target: fmt.Sprintf("none over %s", secs(b.LongPause)), Mark: Pass}
+	if r.LongestPause > b.LongPause {
+		f.Mark, f.Note = Flag, fmt.Sprintf("A %s pause mid-answer is dead air on the phone. Keep a short bridging phrase ready, or check that the customer has understood.", secs(r.LongestPause))
+	}
+	return f
+}
+
+func assessVolume(r analysis.Report, b Bands) Finding {
+	rise := round1(r.TrendDB())
+	f := Finding{Metric: MetricVolume, Value: fmt.Sprintf("%.1f dBFS (first half %.1f, second half %.1f)", r.MeanDBFS, r.FirstHalfDBFS, r.SecondHalfDBFS),
+		Target: fmt.Sprintf("rise < %s dB", num(b.LouderDB)), Mark: Pass}
+	if rise >= b.LouderDB {
+		f.Mark, f.Note = Flag, fmt.Sprintf("You got %s dB louder as you went. Louder reads as anger: keep your voice level and fall back rather than fight back.", num(rise))
+	}
+	return f
+}
+
+func assessLevelVsCalm(r analysis.Report, b Bands, base Baseline) Finding {
+	d := round1(r.MeanDBFS - base.MeanDBFS)
+	f := Finding{Metric: MetricLevelVsCalm, Value: fmt.Sprintf("%s dB (%.1f against %.1f dBFS)", signed(d), r.MeanDBFS, base.MeanDBFS),
+		Target: fmt.Sprintf("less than %s dB over your calm level", num(b.LouderThanBaselineDB)), Mark: Pass}
+	if d >= b.LouderThanBaselineDB {
+		f.Mark, f.Note = Flag, fmt.Sprintf("Your voice was %s dB louder than your calm level. Bring it back down: a level voice tells the customer you are not fighting back.", num(d))
+	}
+	return f
+}
+
+func assessPitch(r analysis.Report, b Bands, base Baseline) Finding {
+	f := Finding{Metric: MetricPitch, Value: fmt.Sprintf("%.0f Hz median, range %.1f semitones", r.F0MedianHz, r.F0RangeST), Mark: Info}
+	if !base.Calibrated() || base.F0MedianHz <= 0 {
+		return f
+	}
+	st := round1(12 * math.Log2(r.F0MedianHz/base.F0MedianHz))
+	f.Target = fmt.Sprintf("within +%s semitones of your calm %.0f Hz", num(b.TensionST), base.F0MedianHz)
+	f.Mark = Pass
+	if st >= b.TensionST {
+		f.Mark, f.Note = Flag, fmt.Sprintf("Your pitch sat %s semitones above your calm voice, a sign of tension. Breathe out before you answer, then acknowledge the feeling.", num(st))
+	}
+	return f
 }
 
 // Summary is the one-line coaching note for an answer, tied to the method:
-// the first flagged finding's note, or praise when nothing is flagged.
+// the first flagged finding's note (every flagged note points to a step of
+// falling back), or praise naming what went right when nothing is flagged.
 func Summary(fs []Finding) string {
 	for _, f := range fs {
 		if f.Mark == Flag && f.Note != "" {
 			return f.Note
 		}
 	}
-	return "Calm delivery: you paused before answering and kept your pace and volume steady. That is falling back."
+	var good []string
+	var calmPace, steadyPace, level, pitch bool
+	for _, f := range fs {
+		if f.Mark != Pass {
+			continue
+		}
+		switch f.Metric {
+		case MetricLatency:
+			good = append(good, "paused "+f.Value+" before answering")
+		case MetricPace:
+			calmPace = true
+		case MetricPaceChange:
+			steadyPace = true
+		case MetricVolume, MetricLevelVsCalm:
+			level = true
+		case MetricPitch:
+			pitch = true
+		}
+	}
+	switch {
+	case calmPace:
+		good = append(good, "kept to your calm pace")
+	case steadyPace:
+		good = append(good, "held your pace")
+	}
+	if level {
+		good = append(good, "kept your voice level")
+	}
+	if pitch {
+		good = append(good, "kept your pitch at your calm level")
+	}
+	if len(good) == 0 {
+		return "Nothing in your delivery to work on: that is falling back."
+	}
+	return "Calm delivery: you " + joinAnd(good) + ". That is falling back: nothing in your voice for the customer to push against."
 }
 
+// joinAnd joins phrases as English lists do: "a", "a and b", "a, b and c".
+func joinAnd(p []string) string {
+	switch len(p) {
+	case 0:
+		return ""
+	case 1:
+		return p[0]
+	}
+	return strings.Join(p[:len(p)-1], ", ") + " and " + p[len(p)-1]
+}
+
+// secs is a duration in seconds with up to two decimals and no trailing
+// zeros ("0.2 s", "0.25 s", "3 s"): two decimals keep 0.29 s apart from the
+// 0.3 s hair-trigger band.
 func secs(d time.Duration) string {
-	return fmt.Sprintf("%.2f s", d.Seconds())
+	return strconv.FormatFloat(math.Round(d.Seconds()*100)/100, 'f', -1, 64) + " s"
+}
+
+// round1 rounds to the one decimal figures are shown with, so a figure is
+// judged as the rep reads it.
+func round1(x float64) float64 { return math.Round(x*10)/10 + 0 }
+
+// num is x with at most one decimal and no trailing zero ("4", "2.6").
+func num(x float64) string {
+	return strconv.FormatFloat(round1(x), 'f', -1, 64)
+}
+
+// signed is num with its sign ("+4", "-1.5", "0").
+func signed(x float64) string {
+	if round1(x) > 0 {
+		return "+" + num(x)
+	}
+	return num(x)
 }

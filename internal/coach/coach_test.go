@@ -9,80 +9,159 @@ import (
 	"fallback/internal/coach"
 )
 
+// calm is a calm answer that matches calmBase: 1 s pause, level voice,
+// steady pace, pitch at the calm median.
 func calm() analysis.Report {
 	return analysis.Report{
 		Onset: 1 * time.Second, Offset: 6 * time.Second, Latency: 1 * time.Second,
-		SpeechRate: 4, WordsPerMin: 180, MeanDBFS: -24, FirstHalfDBFS: -24, SecondHalfDBFS: -23.5,
+		Syllables: 20, SpeechRate: 4, ArticulationRate: 4.5, WordsPerMin: 185,
+		MeanDBFS: -24, FirstHalfDBFS: -24, SecondHalfDBFS: -23.5,
 		Trend: analysis.TrendFlat, F0MedianHz: 120, F0RangeST: 4,
 	}
 }
 
-func TestNextVariant(t *testing.T) {
+var calmBase = coach.Baseline{SpeechRate: 4, ArticulationRate: 4.5, MeanDBFS: -24, F0MedianHz: 120, F0RangeST: 5}
+
+func find(fs []coach.Finding, metric string) *coach.Finding {
+	for i := range fs {
+		if fs[i].Metric == metric {
+			return &fs[i]
+		}
+	}
+	return nil
+}
+
+func TestAssess(t *testing.T) {
 	b := coach.DefaultBands()
 	tests := []struct {
-		name string
-		edit func(*analysis.Report)
-		want coach.Variant
+		name   string
+		edit   func(*analysis.Report)
+		base   coach.Baseline
+		metric string
+		want   coach.Mark
+		note   []string // substrings the note must hold (all of them)
 	}{
-		{"calm answer softens", func(r *analysis.Report) {}, coach.Softened},
-		{"hair trigger escalates", func(r *analysis.Report) { r.Latency = 100 * time.Millisecond }, coach.Escalated},
-		{"just at hair-trigger edge softens", func(r *analysis.Report) { r.Latency = 300 * time.Millisecond }, coach.Softened},
-		{"getting louder escalates", func(r *analysis.Report) { r.SecondHalfDBFS = r.FirstHalfDBFS + 2 }, coach.Escalated},
-		{"louder by less than the band softens", func(r *analysis.Report) { r.SecondHalfDBFS = r.FirstHalfDBFS + 1.9 }, coach.Softened},
-		{"speeding up escalates", func(r *analysis.Report) { r.PaceChangePct = 12 }, coach.Escalated},
-		{"slowing down softens", func(r *analysis.Report) { r.PaceChangePct = -15 }, coach.Softened},
-		{"silence escalates", func(r *analysis.Report) { *r = analysis.Report{NoSpeech: true} }, coach.Escalated},
+		{"good latency passes", func(r *analysis.Report) {}, calmBase, coach.MetricLatency, coach.Pass, nil},
+		{"instant reply flagged with its figure", func(r *analysis.Report) { r.Latency = 50 * time.Millisecond }, calmBase, coach.MetricLatency, coach.Flag, []string{"0.05 s", "instantly", "acknowledge"}},
+		{"reply before the cue flagged", func(r *analysis.Report) { r.Latency = -200 * time.Millisecond }, calmBase, coach.MetricLatency, coach.Flag, []string{"before the customer had finished"}},
+		{"0.29 s is still hair-trigger and shown as such", func(r *analysis.Report) { r.Latency = 290 * time.Millisecond }, calmBase, coach.MetricLatency, coach.Flag, []string{"0.29 s"}},
+		{"dead air flagged with its figure", func(r *analysis.Report) { r.Latency = 3200 * time.Millisecond }, calmBase, coach.MetricLatency, coach.Flag, []string{"3.2 s", "reluctance", "I know you must be upset"}},
+		{"latency short of the band is info", func(r *analysis.Report) { r.Latency = 400 * time.Millisecond }, calmBase, coach.MetricLatency, coach.Info, []string{"about one second"}},
+
+		{"pace within 10% passes", func(r *analysis.Report) { r.ArticulationRate = 4.9 }, calmBase, coach.MetricPace, coach.Pass, nil},
+		{"pace exactly 10% over passes", func(r *analysis.Report) { r.ArticulationRate = 4.95 }, calmBase, coach.MetricPace, coach.Pass, nil},
+		{"pace 14% fast flagged in the rep's words", func(r *analysis.Report) { r.ArticulationRate = 5.13 }, calmBase, coach.MetricPace, coach.Flag,
+			[]string{"You spoke 14 % faster than your calm pace", "5.1 against 4.5", "acknowledge, don't explain"}},
+		{"pace 20% slow flagged", func(r *analysis.Report) { r.ArticulationRate = 3.6 }, calmBase, coach.MetricPace, coach.Flag, []string{"You spoke 20 % slower than your calm pace"}},
+		{"pace judged on articulation, not speech rate", func(r *analysis.Report) { r.SpeechRate = 3 }, calmBase, coach.MetricPace, coach.Pass, nil},
+		{"old baseline without articulation rate uses speech rate", func(r *analysis.Report) { r.SpeechRate = 4.8 },
+			coach.Baseline{SpeechRate: 4, MeanDBFS: -24, F0MedianHz: 120}, coach.MetricPace, coach.Flag, []string{"20 % faster"}},
+		{"uncalibrated pace is a figure only", func(r *analysis.Report) { r.ArticulationRate = 9 }, coach.Baseline{}, coach.MetricPace, coach.Info, nil},
+
+		{"speeding up flagged with its figure", func(r *analysis.Report) { r.PaceChangePct = 15 }, calmBase, coach.MetricPaceChange, coach.Flag, []string{"sped up 15 %", "Would that be a fair statement?"}},
+		{"speeding up 9.6% shows 10% and flags", func(r *analysis.Report) { r.PaceChangePct = 9.6 }, calmBase, coach.MetricPaceChange, coach.Flag, []string{"10 %"}},
+		{"speeding up 9% passes", func(r *analysis.Report) { r.PaceChangePct = 9 }, calmBase, coach.MetricPaceChange, coach.Pass, nil},
+		{"slowing down passes", func(r *analysis.Report) { r.PaceChangePct = -20 }, coach.Baseline{}, coach.MetricPaceChange, coach.Pass, nil},
+
+		{"long pause flagged", func(r *analysis.Report) { r.LongestPause = 2500 * time.Millisecond }, calmBase, coach.MetricPauses, coach.Flag, []string{"2.5 s", "dead air", "understood"}},
+		{"2 s pause passes", func(r *analysis.Report) { r.LongestPause = 2 * time.Second }, calmBase, coach.MetricPauses, coach.Pass, nil},
+
+		{"louder within the answer flagged", func(r *analysis.Report) { r.SecondHalfDBFS = -21 }, calmBase, coach.MetricVolume, coach.Flag, []string{"You got 3 dB louder as you went", "fall back"}},
+		{"1.9 dB rise passes", func(r *analysis.Report) { r.SecondHalfDBFS = -22.1 }, calmBase, coach.MetricVolume, coach.Pass, nil},
+
+		{"4 dB over the calm level flagged", func(r *analysis.Report) { r.MeanDBFS = -20 }, calmBase, coach.MetricLevelVsCalm, coach.Flag,
+			[]string{"Your voice was 4 dB louder than your calm level", "not fighting back"}},
+		{"3 dB over the calm level flags", func(r *analysis.Report) { r.MeanDBFS = -21 }, calmBase, coach.MetricLevelVsCalm, coach.Flag, []string{"3 dB louder"}},
+		{"2.9 dB over the calm level passes", func(r *analysis.Report) { r.MeanDBFS = -21.1 }, calmBase, coach.MetricLevelVsCalm, coach.Pass, nil},
+		{"quieter than calm passes", func(r *analysis.Report) { r.MeanDBFS = -30 }, calmBase, coach.MetricLevelVsCalm, coach.Pass, nil},
+
+		{"pitch 3 st up flagged with its figure", func(r *analysis.Report) { r.F0MedianHz = 142.7 }, calmBase, coach.MetricPitch, coach.Flag, []string{"3 semitones above your calm voice", "tension", "acknowledge"}},
+		{"pitch 2 st up flags", func(r *analysis.Report) { r.F0MedianHz = 134.7 }, calmBase, coach.MetricPitch, coach.Flag, []string{"2 semitones"}},
+		{"pitch 1 st up passes", func(r *analysis.Report) { r.F0MedianHz = 127 }, calmBase, coach.MetricPitch, coach.Pass, nil},
+		{"uncalibrated pitch is a figure only", func(r *analysis.Report) { r.F0MedianHz = 300 }, coach.Baseline{}, coach.MetricPitch, coach.Info, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := calm()
 			tt.edit(&r)
-			if got := coach.NextVariant(r, b); got != tt.want {
-				t.Errorf("NextVariant = %q, want %q", got, tt.want)
+			fs := coach.Assess(r, b, tt.base)
+			f := find(fs, tt.metric)
+			if f == nil {
+				t.Fatalf("no finding %q in %+v", tt.metric, fs)
+			}
+			if f.Mark != tt.want {
+				t.Errorf("%s mark = %v, want %v (%+v)", tt.metric, f.Mark, tt.want, *f)
+			}
+			for _, s := range tt.note {
+				if !strings.Contains(f.Note, s) {
+					t.Errorf("%s note = %q, want it to contain %q", tt.metric, f.Note, s)
+				}
+			}
+			if tt.want == coach.Pass && f.Note != "" {
+				t.Errorf("%s passed with a note %q, want none", tt.metric, f.Note)
 			}
 		})
 	}
 }
 
-func TestAssess(t *testing.T) {
+func TestAssessRows(t *testing.T) {
 	b := coach.DefaultBands()
-	base := coach.Baseline{SpeechRate: 4, MeanDBFS: -24, F0MedianHz: 120}
+	withChange := calm()
+	withChange.PaceChangePct = 3
 	tests := []struct {
-		name       string
-		edit       func(*analysis.Report)
-		metric     string
-		want       coach.Mark
-		noteSubstr string
+		name string
+		r    analysis.Report
+		base coach.Baseline
+		want []string
 	}{
-		{"good latency passes", func(r *analysis.Report) {}, "Pause before replying", coach.Pass, ""},
-		{"instant reply flagged", func(r *analysis.Report) { r.Latency = 50 * time.Millisecond }, "Pause before replying", coach.Flag, "instantly"},
-		{"dead air flagged", func(r *analysis.Report) { r.Latency = 3 * time.Second }, "Pause before replying", coach.Flag, "reluctance"},
-		{"pace within 10% passes", func(r *analysis.Report) { r.SpeechRate = 4.3 }, "Pace", coach.Pass, ""},
-		{"pace 20% fast flagged", func(r *analysis.Report) { r.SpeechRate = 4.8 }, "Pace", coach.Flag, "faster"},
-		{"long pause flagged", func(r *analysis.Report) { r.LongestPause = 2500 * time.Millisecond }, "Pauses", coach.Flag, "dead air"},
-		{"louder flagged", func(r *analysis.Report) { r.SecondHalfDBFS = -21 }, "Volume", coach.Flag, "louder"},
-		{"pitch 3 st up flagged", func(r *analysis.Report) { r.F0MedianHz = 143 }, "Pitch", coach.Flag, "tension"},
-		{"pitch 1 st up passes", func(r *analysis.Report) { r.F0MedianHz = 127 }, "Pitch", coach.Pass, ""},
+		{"calibrated answer, every row in order", withChange, calmBase, []string{coach.MetricLatency, coach.MetricPace, coach.MetricPaceChange,
+			coach.MetricPauses, coach.MetricVolume, coach.MetricLevelVsCalm, coach.MetricPitch}},
+		{"no pace change, no calm level: rows left out", calm(), coach.Baseline{}, []string{coach.MetricLatency, coach.MetricPace,
+			coach.MetricPauses, coach.MetricVolume, coach.MetricPitch}},
+		{"no speech is one row", analysis.Report{NoSpeech: true}, calmBase, []string{coach.MetricSpeech}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := coach.Assess(tt.r, b, tt.base)
+			var got []string
+			for _, f := range fs {
+				got = append(got, f.Metric)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("rows = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAssessUncalibratedTargets(t *testing.T) {
+	fs := coach.Assess(calm(), coach.DefaultBands(), coach.Baseline{})
+	for _, m := range []string{coach.MetricPace, coach.MetricPitch} {
+		f := find(fs, m)
+		if f == nil {
+			t.Fatalf("no %s row", m)
+		}
+		if f.Target != "" || f.Note != "" || f.Value == "" {
+			t.Errorf("uncalibrated %s = %+v, want a figure with no target and no note (DefaultsNote says it once)", m, *f)
+		}
+	}
+}
+
+func TestAssessPaceValue(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*analysis.Report)
+		want string
+	}{
+		{"with articulation rate", func(r *analysis.Report) {}, "4.0 syllables/s, 4.5 between pauses (≈ 185 words/min)"},
+		{"without articulation rate", func(r *analysis.Report) { r.ArticulationRate = 0 }, "4.0 syllables/s (≈ 185 words/min)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := calm()
 			tt.edit(&r)
-			var found *coach.Finding
-			fs := coach.Assess(r, b, base)
-			for i := range fs {
-				if fs[i].Metric == tt.metric {
-					found = &fs[i]
-				}
-			}
-			if found == nil {
-				t.Fatalf("no finding %q in %+v", tt.metric, fs)
-			}
-			if found.Mark != tt.want {
-				t.Errorf("%s mark = %v, want %v (%+v)", tt.metric, found.Mark, tt.want, *found)
-			}
-			if !strings.Contains(found.Note, tt.noteSubstr) {
-				t.Errorf("%s note = %q, want it to contain %q", tt.metric, found.Note, tt.noteSubstr)
+			if f := find(coach.Assess(r, coach.DefaultBands(), calmBase), coach.MetricPace); f == nil || f.Value != tt.want {
+				t.Errorf("pace row = %+v, want value %q", f, tt.want)
 			}
 		})
 	}
@@ -95,14 +174,126 @@ func TestAssessNoSpeech(t *testing.T) {
 	}
 }
 
+// TestBandsAddedFieldsDefault: Bands built before LouderThanBaselineDB
+// existed judge with its default, not with 0 dB.
+func TestBandsAddedFieldsDefault(t *testing.T) {
+	old := coach.DefaultBands()
+	old.LouderThanBaselineDB = 0
+	tests := []struct {
+		name  string
+		level float64
+		want  coach.Mark
+	}{
+		{"1 dB over calm passes with a zero band", -23, coach.Pass},
+		{"3 dB over calm flags with a zero band", -21, coach.Flag},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := calm()
+			r.MeanDBFS = tt.level
+			f := find(coach.Assess(r, old, calmBase), coach.MetricLevelVsCalm)
+			if f == nil || f.Mark != tt.want {
+				t.Errorf("level vs calm = %+v, want mark %v", f, tt.want)
+			}
+		})
+	}
+}
+
+// methodWords are the steps of falling back (DESIGN.md, the method) a
+// flagged note may point to.
+var methodWords = []string{"acknowledge", "fall back", "fair statement", "explain", "fighting back", "understood", "I know you must be upset"}
+
+func TestFlaggedNotesPointToMethod(t *testing.T) {
+	b := coach.DefaultBands()
+	edits := map[string]func(*analysis.Report){
+		"hair trigger":  func(r *analysis.Report) { r.Latency = 0 },
+		"before cue":    func(r *analysis.Report) { r.Latency = -time.Second },
+		"dead air":      func(r *analysis.Report) { r.Latency = 4 * time.Second },
+		"fast":          func(r *analysis.Report) { r.ArticulationRate = 6 },
+		"slow":          func(r *analysis.Report) { r.ArticulationRate = 3 },
+		"speeding up":   func(r *analysis.Report) { r.PaceChangePct = 30 },
+		"long pause":    func(r *analysis.Report) { r.LongestPause = 3 * time.Second },
+		"louder":        func(r *analysis.Report) { r.SecondHalfDBFS = -18 },
+		"louder than c": func(r *analysis.Report) { r.MeanDBFS = -15 },
+		"tense":         func(r *analysis.Report) { r.F0MedianHz = 170 },
+	}
+	for name, edit := range edits {
+		t.Run(name, func(t *testing.T) {
+			r := calm()
+			edit(&r)
+			flagged := 0
+			for _, f := range coach.Assess(r, b, calmBase) {
+				if f.Mark != coach.Flag {
+					continue
+				}
+				flagged++
+				ok := false
+				for _, w := range methodWords {
+					ok = ok || strings.Contains(strings.ToLower(f.Note), strings.ToLower(w))
+				}
+				if !ok {
+					t.Errorf("%s note %q names no step of the method (%q)", f.Metric, f.Note, methodWords)
+				}
+			}
+			if flagged == 0 {
+				t.Errorf("nothing flagged")
+			}
+		})
+	}
+}
+
 func TestSummary(t *testing.T) {
 	b := coach.DefaultBands()
-	r := calm()
-	if got := coach.Summary(coach.Assess(r, b, coach.Baseline{})); !strings.Contains(got, "falling back") {
-		t.Errorf("calm summary = %q, want praise for falling back", got)
+	tests := []struct {
+		name string
+		edit func(*analysis.Report)
+		base coach.Baseline
+		want string
+	}{
+		{"calibrated calm answer is praised for each thing done",
+			func(r *analysis.Report) { r.PaceChangePct = 2 }, calmBase,
+			"Calm delivery: you paused 1 s before answering, kept to your calm pace, kept your voice level and kept your pitch at your calm level. That is falling back: nothing in your voice for the customer to push against."},
+		{"uncalibrated calm answer praises what was judged",
+			func(r *analysis.Report) { r.PaceChangePct = 2; r.Latency = 900 * time.Millisecond }, coach.Baseline{},
+			"Calm delivery: you paused 0.9 s before answering, held your pace and kept your voice level. That is falling back: nothing in your voice for the customer to push against."},
+		{"latency near the band leaves it out of the praise",
+			func(r *analysis.Report) { r.Latency = 400 * time.Millisecond }, coach.Baseline{},
+			"Calm delivery: you kept your voice level. That is falling back: nothing in your voice for the customer to push against."},
+		{"the first flagged note wins: latency before pace",
+			func(r *analysis.Report) { r.Latency = 0; r.ArticulationRate = 6 }, calmBase,
+			"You came back in 0 s, instantly. Take a breath first: a short, deliberate pause shows you heard them, then acknowledge how they feel."},
+		{"pace note when pace is the only flag",
+			func(r *analysis.Report) { r.ArticulationRate = 5.13 }, calmBase,
+			"You spoke 14 % faster than your calm pace (5.1 against 4.5 syllables/s). Rushing sounds like defending yourself: slow down and fall back — acknowledge, don't explain."},
 	}
-	r.Latency = 0
-	if got := coach.Summary(coach.Assess(r, b, coach.Baseline{})); !strings.Contains(got, "instantly") {
-		t.Errorf("hair-trigger summary = %q, want the latency note", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := calm()
+			tt.edit(&r)
+			if got := coach.Summary(coach.Assess(r, b, tt.base)); got != tt.want {
+				t.Errorf("Summary =\n %q\nwant\n %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSummaryNothingJudged(t *testing.T) {
+	got := coach.Summary([]coach.Finding{{Metric: coach.MetricPace, Mark: coach.Info}})
+	if got != "Nothing in your delivery to work on: that is falling back." {
+		t.Errorf("Summary of info-only findings = %q", got)
+	}
+}
+
+func TestMarkString(t *testing.T) {
+	tests := []struct {
+		m    coach.Mark
+		want string
+	}{{coach.Info, ""}, {coach.Pass, "ok"}, {coach.Flag, "work on it"}}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := tt.m.String(); got != tt.want {
+				t.Errorf("Mark(%d).String() = %q, want %q", tt.m, got, tt.want)
+			}
+		})
 	}
 }
