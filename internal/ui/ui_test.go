@@ -182,8 +182,8 @@ func TestHistoryReopensResults(t *testing.T) {
 	key(w.Canvas(), fyne.KeyReturn)
 	waitShown(t, shown, "Results")
 	got := texts(t, w.Canvas())
-	for _, want := range []string{"Turn 1", "Turn 2 (softened customer)", "Pause before replying", "0.82 s", "0.10 s",
-		"1, longest 0.40 s", "-24.5 dBFS (first half -25.0, second half -24.0)", "Speaking time", "3.0 s", "came back instantly",
+	for _, want := range []string{"Turn 1", "Turn 2 (softened customer)", "Pause before replying", "0.82 s", "0.1 s",
+		"1, longest 0.4 s", "-24.5 dBFS (first half -25.0, second half -24.0)", "Speaking time", "3.0 s", "instantly",
 		"Self-check", "Asked: would that be a fair statement?", "Method: Fall back"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("results lack %q:\n%s", want, got)
