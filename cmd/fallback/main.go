@@ -12,14 +12,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"log"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -27,6 +30,7 @@ import (
 
 	"fallback/assets"
 	"fallback/internal/audio"
+	"fallback/internal/coach"
 	"fallback/internal/practice"
 	"fallback/internal/scenario"
 	"fallback/internal/store"
@@ -96,6 +100,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	deps.Scenarios, deps.ScenarioErrors = deps.Reload()
 
+	var base currentBaseline // the newest calibration, used by every new run
 	dbPath := filepath.Join(dataDir, "fallback.db")
 	db, err := store.Open(dbPath)
 	var st practice.Store // nil without a database: practice is measured, not saved
@@ -107,6 +112,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		deps.History = db
 		deps.SaveSelfChecks = db.SetSelfChecks
 		st = db
+		b, err := db.LatestBaseline(context.Background())
+		switch {
+		case err == nil:
+			base.set(b)
+		case errors.Is(err, store.ErrNotFound):
+			deps.NeedsCalibration = true // first start: calibrate first
+		default:
+			log.Printf("read baseline: %v", err)
+		}
+		deps.SaveBaseline = func(ctx context.Context, b *store.Baseline) error {
+			if err := db.SaveBaseline(ctx, b); err != nil {
+				return err
+			}
+			base.set(*b)
+			return nil
+		}
 	}
 	// An answer interrupted last time (crash, kill, power cut) is repaired
 	// and attached to its attempt before anything else reads the history.
@@ -159,6 +180,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 				Player:   speaker{out: out},
 				Store:    st,
 				DataDir:  dataDir,
+				Baseline: base.get(),
 				Logf:     log.Printf,
 			}, nil
 		}
@@ -188,6 +210,34 @@ func run(args []string, stdout, stderr io.Writer) int {
 	w.SetCloseIntercept(func() { u.Close(15*time.Second, w.Close) })
 	w.ShowAndRun()
 	return 0
+}
+
+// currentBaseline is the newest calibration: set at start and when the rep
+// calibrates (on a goroutine of the UI), read when a run starts.
+type currentBaseline struct {
+	mu sync.Mutex // guards b
+	b  coach.Baseline
+}
+
+// set keeps b, converted at this edge from the store's form.
+func (c *currentBaseline) set(b store.Baseline) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// The store keeps an unknown figure as NaN; the coach skips a zero one.
+	known := func(v float64) float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0
+		}
+		return v
+	}
+	c.b = coach.Baseline{SpeechRate: known(b.SpeechRate), ArticulationRate: known(b.ArticulationRate), MeanDBFS: known(b.MeanDBFS),
+		F0MedianHz: known(b.F0MedianHz), F0RangeST: known(b.F0RangeST), TakenAt: b.TakenAt}
+}
+
+func (c *currentBaseline) get() coach.Baseline {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.b
 }
 
 // rescueNotice tells the rep, once, what was rescued after a crash.

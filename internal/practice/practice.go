@@ -14,6 +14,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -132,6 +133,9 @@ type TurnResult struct {
 	// and pitch), for composure against the customer; NoSpeech when it
 	// could not be measured.
 	Customer analysis.Report
+	// Composure says whether the rep mirrored the customer's rise in level
+	// or pace (coach.Composure).
+	Composure coach.Finding
 	// SelfChecks are the rep's ticks of the turn's self-check, in the
 	// order of the scenario's checks (see SetSelfChecks).
 	SelfChecks []store.SelfCheck
@@ -189,6 +193,13 @@ func New(cfg Config) (*Run, error) {
 
 // ID is the attempt's id, also the name of its recordings folder.
 func (r *Run) ID() string { return r.id }
+
+// Baseline is the rep's calibration the run judges pace, level and pitch
+// against (zero: not calibrated, defaults apply).
+func (r *Run) Baseline() coach.Baseline { return r.cfg.Baseline }
+
+// Bands are the coaching bands of the run.
+func (r *Run) Bands() coach.Bands { return r.cfg.Bands }
 
 // Scenario is the scenario being played.
 func (r *Run) Scenario() scenario.Scenario { return r.cfg.Scenario }
@@ -326,10 +337,11 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 	res := TurnResult{
 		Index: idx, TurnID: turn.ID, Line: line, Variant: variant, Step: turn.Step,
 		Cue: cue, RecordingPath: path, Report: rep,
-		Findings: coach.Assess(rep, r.cfg.Bands, r.cfg.Baseline),
-		Clip:     answer,
-		Customer: cust,
-		SaveErr:  errUnsaved,
+		Findings:  coach.Assess(rep, r.cfg.Bands, r.cfg.Baseline),
+		Clip:      answer,
+		Customer:  cust,
+		Composure: coach.Composure(cust, rep, FirstName(r.cfg.Scenario.Persona.Name), r.cfg.Bands),
+		SaveErr:   errUnsaved,
 	}
 	r.cfg.Logf("practice: turn=%d measured latency=%.3fs pauses=%d mean=%.1fdBFS nospeech=%v",
 		idx+1, rep.Latency.Seconds(), len(rep.Pauses), rep.MeanDBFS, rep.NoSpeech)
@@ -434,10 +446,19 @@ func (r *Run) attempt() store.Attempt {
 func (r *Run) storeTurn(res TurnResult) store.Turn {
 	return store.Turn{
 		Index: res.Index, LineID: res.TurnID, LineText: res.Line.Text, Variant: string(res.Variant),
-		Cue: res.Cue, RecordingPath: relPath(r.cfg.DataDir, res.RecordingPath), Report: res.Report,
-		Dropped: res.Dropped, Customer: customerLine(res.Customer), SelfChecks: res.SelfChecks,
+		Cue: res.Cue, RecordingPath: RelPath(r.cfg.DataDir, res.RecordingPath), Report: res.Report,
+		Dropped: res.Dropped, Customer: customerLine(res.Customer), SelfChecks: res.SelfChecks, Composure: res.Composure.Note,
 		ClipShare: res.Report.ClipShare, NoiseFloorDBFS: res.Report.NoiseFloorDBFS,
 	}
+}
+
+// FirstName is how the coaching speaks of a persona ("Denise Carter" →
+// "Denise").
+func FirstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }
 
 // customerLine is how the store keeps a customer line's delivery: unknown

@@ -117,7 +117,7 @@ func attach(ctx context.Context, dataDir string, st Store, wav string, clip pcm.
 	}
 	t := store.Turn{
 		Index: info.Index, LineID: info.LineID, LineText: info.LineText, Variant: info.Variant,
-		Cue: cue, RecordingPath: relPath(dataDir, wav), Report: rep, Recovered: true,
+		Cue: cue, RecordingPath: RelPath(dataDir, wav), Report: rep, Recovered: true,
 		Customer: store.UnknownCustomer(), ClipShare: rep.ClipShare, NoiseFloorDBFS: rep.NoiseFloorDBFS,
 	}
 	a := store.Attempt{

@@ -106,9 +106,9 @@ func readTakeInfo(path string) (takeInfo, error) {
 // the store treats as a replacement, so a failure here is harmless.
 func removeTakeInfo(path string) { os.Remove(path + takeSuffix) }
 
-// relPath is path relative to the data folder when it lies inside it, as
+// RelPath is path relative to the data folder when it lies inside it, as
 // the store keeps recording paths; otherwise path itself.
-func relPath(dataDir, path string) string {
+func RelPath(dataDir, path string) string {
 	if dataDir == "" {
 		return path
 	}

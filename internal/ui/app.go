@@ -71,6 +71,12 @@ type Deps struct {
 	// SaveSelfChecks keeps the rep's ticks of a stored turn's self-check
 	// (optional: without it ticks on reopened results are not kept).
 	SaveSelfChecks func(ctx context.Context, attemptID string, index int, checks []store.SelfCheck) error
+	// SaveBaseline keeps a calibration (optional: without it calibration
+	// measures but cannot keep the result).
+	SaveBaseline func(ctx context.Context, b *store.Baseline) error
+	// NeedsCalibration sends the first start to calibration instead of the
+	// scenario list (no baseline is stored yet).
+	NeedsCalibration bool
 	// ResumeRun continues an unfinished attempt of sc (optional).
 	ResumeRun func(sc scenario.Scenario, att store.Attempt) (*practice.Run, error)
 	// Recorder opens the chosen microphone for recording own lines.
@@ -131,7 +137,11 @@ func New(w fyne.Window, deps Deps) *App {
 	}
 	a := &App{win: w, deps: deps}
 	w.Canvas().SetOnTypedKey(a.typedKey)
-	a.ShowHome()
+	if deps.NeedsCalibration {
+		a.ShowCalibration()
+	} else {
+		a.ShowHome()
+	}
 	// Problems are said at start, not when the first answer is saved.
 	if deps.HistoryErr != nil {
 		log.Printf("ui: practice database: %v", deps.HistoryErr)

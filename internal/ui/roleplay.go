@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fallback/internal/coach"
 	"fallback/internal/pcm"
 	"fallback/internal/practice"
 	"fallback/internal/scenario"
@@ -49,6 +50,10 @@ type rolePlay struct {
 
 	// last is the turn just measured, shown while reviewing (UI goroutine).
 	last practice.TurnResult
+	// other is the customer line the other kind of answer would have got,
+	// offered on the report (nil: none); otherText is its button's label.
+	other     *scenario.Line
+	otherText string
 	// ticks are self-check ticks made on a report and not yet handed to
 	// the run, by turn index (UI goroutine; see takeTicks).
 	ticks map[int][]store.SelfCheck
@@ -61,7 +66,7 @@ type rolePlay struct {
 	recArea                                  *fyne.Container // level meter and method step, while a turn runs
 	report                                   *fyne.Container // the turn's report, while reviewing
 	recButtons, reviewButtons                *fyne.Container
-	nextBtn                                  *widget.Button
+	nextBtn, otherBtn                        *widget.Button
 }
 
 // ShowRolePlay runs sc from its first turn: Space starts each turn and ends
@@ -187,6 +192,8 @@ func (rp *rolePlay) build() {
 	playBack := widget.NewButton("Play your answer (P)", rp.playAnswer)
 	again := widget.NewButton("Hear the customer again (C)", rp.playCustomer)
 	rp.nextBtn = widget.NewButton("Next (N)", rp.next)
+	rp.otherBtn = widget.NewButton("", rp.playOther)
+	rp.otherBtn.Hide()
 	rp.nextBtn.Importance = widget.HighImportance
 	if a.deps.Player == nil {
 		playBack.Disable()
@@ -200,7 +207,7 @@ func (rp *rolePlay) build() {
 	rp.report.Hide()
 	middle := container.NewVBox(rp.status, rp.recArea, rp.report)
 	rp.recButtons = container.NewHBox(rp.begin, rp.finish, leave)
-	rp.reviewButtons = container.NewHBox(rp.nextBtn, retry, playBack, again, widget.NewButton("Leave (Esc)", rp.leave))
+	rp.reviewButtons = container.NewHBox(rp.nextBtn, retry, playBack, again, rp.otherBtn, widget.NewButton("Leave (Esc)", rp.leave))
 	rp.reviewButtons.Hide()
 	bottom := container.NewVBox(rp.recButtons, rp.reviewButtons, keys)
 	content := container.NewBorder(top, bottom, nil, nil, container.NewVScroll(middle))
@@ -232,6 +239,8 @@ func (rp *rolePlay) key(ev *fyne.KeyEvent) {
 			rp.playAnswer()
 		case fyne.KeyC:
 			rp.playCustomer()
+		case fyne.KeyO:
+			rp.playOther()
 		case fyne.KeyN, fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
 			rp.next()
 		}
@@ -249,9 +258,37 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 		Cue: res.Cue, Report: res.Report, Dropped: res.Dropped}
 	t.SelfChecks = res.SelfChecks
 	index := res.Index
-	rp.report.Objects = []fyne.CanvasObject{rp.app.turnBody(rp.sc.ID, t, res.Findings, nil, func(c []store.SelfCheck) {
+	body := rp.app.turnBody(rp.sc.ID, t, res.Findings, nil, func(c []store.SelfCheck) {
 		rp.ticks[index] = c // saved by the run's goroutine before its next step (see takeTicks)
-	})}
+	})
+	var extra []fyne.CanvasObject
+	if res.Composure.Note != "" {
+		extra = append(extra, noteLabel("Composure: "+res.Composure.Note, markImportance(res.Composure.Mark)))
+	}
+	rp.other = nil
+	if !rp.run.Done() {
+		name := practice.FirstName(rp.sc.Persona.Name)
+		v, _ := coach.Decide(res.Report, rp.run.Bands())
+		if why := coach.Explain(res.Report, v, rp.run.Bands(), name); why != "" {
+			extra = append(extra, noteLabel(why, widget.HighImportance))
+		}
+		next := rp.sc.Turns[res.Index+1]
+		switch {
+		case v == coach.Escalated && next.Softened != nil:
+			rp.other, rp.otherText = next.Softened, "Hear what a calm answer gets (O)"
+		case v == coach.Softened && next.Escalated != nil:
+			rp.other, rp.otherText = next.Escalated, "Hear what a hair-trigger answer gets (O)"
+		}
+	}
+	if note := coach.DefaultsNote(rp.run.Baseline()); note != "" {
+		extra = append(extra, noteLabel(note, widget.LowImportance))
+	}
+	rp.otherBtn.Hide()
+	if rp.other != nil && rp.app.deps.Player != nil {
+		rp.otherBtn.SetText(rp.otherText)
+		rp.otherBtn.Show()
+	}
+	rp.report.Objects = append(extra, body)
 	rp.recArea.Hide()
 	rp.report.Show()
 	rp.report.Refresh()
@@ -334,6 +371,33 @@ func (rp *rolePlay) playAnswer() {
 	}
 	clip, path := rp.last.Clip, rp.last.RecordingPath
 	rp.app.playAnswer(rp.ctx, path, clip)
+}
+
+// playOther plays the line the other kind of answer would have got.
+func (rp *rolePlay) playOther() {
+	if rp.state != stateReviewing || rp.other == nil || rp.app.deps.Player == nil {
+		return
+	}
+	rp.app.playLine(rp.ctx, *rp.other)
+}
+
+// noteLabel is a wrapped line of coaching in the report.
+func noteLabel(text string, imp widget.Importance) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = imp
+	return l
+}
+
+// markImportance colours a finding by its mark.
+func markImportance(m coach.Mark) widget.Importance {
+	switch m {
+	case coach.Pass:
+		return widget.SuccessImportance
+	case coach.Flag:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
 }
 
 // playCustomer plays the customer's line of the turn just reviewed again.

@@ -96,6 +96,7 @@ func (a *App) ShowSettings() {
 			}()
 		})
 		form.Append("", refresh)
+		form.Append("Your calm voice", widget.NewButton("Calibrate (C)", a.ShowCalibration))
 	}
 	data := widget.NewLabel(a.deps.DataDir)
 	data.Wrapping = fyne.TextWrapBreak
@@ -104,7 +105,7 @@ func (a *App) ShowSettings() {
 		form.Append("Version", widget.NewLabel("Fallback "+a.deps.Version))
 	}
 
-	keys := widget.NewLabel("T test microphone · P test tone · Esc back")
+	keys := widget.NewLabel("T test microphone · P test tone · C calibrate · Esc back")
 	keys.Importance = widget.LowImportance
 	ctx := a.show("Settings", container.NewBorder(header, keys, nil, nil, container.NewVScroll(container.NewVBox(form, status))), func(ev *fyne.KeyEvent) {
 		switch {
@@ -112,6 +113,8 @@ func (a *App) ShowSettings() {
 			micBtn.OnTapped()
 		case ev.Name == fyne.KeyP && toneBtn != nil && !toneBtn.Disabled():
 			toneBtn.OnTapped()
+		case ev.Name == fyne.KeyC && a.deps.Devices != nil:
+			a.ShowCalibration()
 		default:
 			a.backHome(ev)
 		}

@@ -405,6 +405,9 @@ func TestRolePlayRunsToResults(t *testing.T) {
 		if got := texts(t, w.Canvas()); !strings.Contains(got, "Pause before replying") || !strings.Contains(got, "Retry this turn (R)") {
 			t.Errorf("turn %d report:\n%s", turn, got)
 		}
+		if got := texts(t, w.Canvas()); turn == 1 && !strings.Contains(got, "Frank softened") {
+			t.Errorf("the report of turn 1 should say why the customer softens:\n%s", got)
+		}
 		key(w.Canvas(), fyne.KeyN)
 	}
 	select {
