@@ -502,6 +502,16 @@ func BenchmarkTimelineDraw(b *testing.B) {
 	}
 }
 
+// BenchmarkTimelineNew is the envelope of a new clip, computed once per clip.
+func BenchmarkTimelineNew(b *testing.B) {
+	test.NewTempApp(b)
+	clip, r, cue, _ := benchmarkAnswer()
+	b.ReportAllocs()
+	for b.Loop() {
+		ui.NewTimeline(clip, r, cue)
+	}
+}
+
 // BenchmarkTimelineNewAndDraw is a new answer shown for the first time:
 // the envelope of the clip, the renderer, and the first image.
 func BenchmarkTimelineNewAndDraw(b *testing.B) {
