@@ -60,10 +60,11 @@ const (
 
 // Alpha of the envelope bands, over the plot background: the peak band is
 // faint, the RMS body darker, so the RMS (what loudness feels like) reads
-// first and the peaks only as texture.
+// first and the peaks only as texture; both stay light enough for the pitch
+// trace and the markers drawn over them to stand out.
 const (
-	envelopePeakAlpha = 0x55
-	envelopeRMSAlpha  = 0xb0
+	envelopePeakAlpha = 0x38
+	envelopeRMSAlpha  = 0x80
 )
 
 // PitchPoint is one estimate of a pitch track: the fundamental frequency Hz
@@ -284,8 +285,10 @@ type timelineRenderer struct {
 	nTicks               int // ticks in use
 	objects              []fyne.CanvasObject
 
-	// Colours of the raster, premultiplied, set by applyTheme.
-	peakColor, rmsColor, pitchColor color.RGBA
+	// Colours of the raster, premultiplied, set by applyTheme. The halo
+	// (the plot's background) outlines the pitch trace where it crosses
+	// the envelope.
+	peakColor, rmsColor, pitchColor, haloColor color.RGBA
 	// version counts refreshes; drawn is the version img shows.
 	version, drawn int
 	img            *image.RGBA
@@ -352,6 +355,7 @@ func (r *timelineRenderer) applyTheme() {
 	r.peakColor = premultiplied(fg, envelopePeakAlpha)
 	r.rmsColor = premultiplied(fg, envelopeRMSAlpha)
 	r.pitchColor = premultiplied(th.Color(theme.ColorNamePrimary, v), 0xff)
+	r.haloColor = premultiplied(r.bg.FillColor, 0xff)
 }
 
 // premultiplied is c with its alpha scaled by a/255, as image.RGBA stores it.
@@ -585,42 +589,48 @@ func (r *timelineRenderer) drawPitch(w, h int) {
 	xOf := func(d time.Duration) float64 {
 		return min(max(float64(d)/float64(t.duration), 0), 1) * float64(w-1)
 	}
-	var prevX, prevY float64
-	prevAt, prevOK := time.Duration(0), false
-	for _, p := range t.pitch {
-		y, ok := pitchY(p.Hz, h)
-		if !ok {
-			prevOK = false
-			continue
+	// The halo first, all of it, so it never covers the trace itself.
+	for _, pass := range []struct {
+		c     color.RGBA
+		thick int
+	}{{r.haloColor, thick + 2}, {r.pitchColor, thick}} {
+		var prevX, prevY float64
+		prevAt, prevOK := time.Duration(0), false
+		for _, p := range t.pitch {
+			y, ok := pitchY(p.Hz, h)
+			if !ok {
+				prevOK = false
+				continue
+			}
+			x := xOf(p.At)
+			if prevOK && p.At-prevAt <= timelinePitchGap {
+				r.line(prevX, prevY, x, y, pass.thick, pass.c)
+			} else {
+				r.dot(x, y, pass.thick, pass.c)
+			}
+			prevX, prevY, prevAt, prevOK = x, y, p.At, true
 		}
-		x := xOf(p.At)
-		if prevOK && p.At-prevAt <= timelinePitchGap {
-			r.line(prevX, prevY, x, y, thick)
-		} else {
-			r.dot(x, y, thick)
-		}
-		prevX, prevY, prevAt, prevOK = x, y, p.At, true
 	}
 }
 
 // line joins two points with squares of side thick, one per pixel step.
-func (r *timelineRenderer) line(x0, y0, x1, y1 float64, thick int) {
+func (r *timelineRenderer) line(x0, y0, x1, y1 float64, thick int, c color.RGBA) {
 	steps := int(math.Ceil(max(math.Abs(x1-x0), math.Abs(y1-y0))))
 	for i := 0; i <= steps; i++ {
 		f := 1.0
 		if steps > 0 {
 			f = float64(i) / float64(steps)
 		}
-		r.dot(x0+(x1-x0)*f, y0+(y1-y0)*f, thick)
+		r.dot(x0+(x1-x0)*f, y0+(y1-y0)*f, thick, c)
 	}
 }
 
 // dot paints a square of side thick centred on (x, y), clipped.
-func (r *timelineRenderer) dot(x, y float64, thick int) {
+func (r *timelineRenderer) dot(x, y float64, thick int, c color.RGBA) {
 	img := r.img
 	x0 := int(math.Round(x)) - thick/2
 	y0 := int(math.Round(y)) - thick/2
 	for xx := max(x0, 0); xx < min(x0+thick, img.Rect.Dx()); xx++ {
-		r.fillColumn(xx, y0, y0+thick, r.pitchColor)
+		r.fillColumn(xx, y0, y0+thick, c)
 	}
 }
