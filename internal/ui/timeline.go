@@ -243,10 +243,15 @@ func (e *levelEnvelope) column(c, w int) (peak, power float32, ok bool) {
 	if nb == 0 || w <= 0 {
 		return 0, 0, false
 	}
+	// Each block goes to the column its start falls in, so no block counts
+	// twice; a column narrower than a block takes the block it lies in.
 	s0 := int(int64(c) * int64(e.n) / int64(w))
 	s1 := int(int64(c+1) * int64(e.n) / int64(w))
-	b0 := min(s0/e.block, nb-1)
-	b1 := min(max((s1+e.block-1)/e.block, b0+1), nb)
+	b0, b1 := (s0+e.block-1)/e.block, min((s1+e.block-1)/e.block, nb)
+	if b1 <= b0 {
+		b0 = min(s0/e.block, nb-1)
+		b1 = b0 + 1
+	}
 	var sum float32
 	for b := b0; b < b1; b++ {
 		peak = max(peak, e.peak[b])

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -10,6 +11,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -528,3 +531,138 @@ func BenchmarkTimelineNewAndDraw(b *testing.B) {
 }
 
 func sizeName(s fyne.Size) string { return fmt.Sprintf("%.0fx%.0f", s.Width, s.Height) }
+
+// The corpora beside the project (DESIGN.md): synthetic voices, and real
+// voices with real-world disturbances.
+const (
+	timelineDevCorpus  = "../../../shared/devcorpus/corpus"
+	timelineRealCorpus = "../../../shared/realcorpus"
+)
+
+// timelineCue is a file's cue from realcorpus/cues.csv (0 when not listed).
+func timelineCue(t *testing.T, file string) time.Duration {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(timelineRealCorpus, "cues.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		name, cue, ok := strings.Cut(strings.TrimSpace(line), ",")
+		if ok && name == file {
+			sec, err := strconv.ParseFloat(cue, 64)
+			if err != nil {
+				t.Fatalf("cues.csv: %s: %v", line, err)
+			}
+			return time.Duration(sec * float64(time.Second))
+		}
+	}
+	return 0
+}
+
+// TestTimelineRealVoice draws recorded voices as analysed: the shading
+// covers exactly the analysis's pauses, and the envelope follows the level
+// of the samples, noise, reverberation, clicks and clipping included.
+func TestTimelineRealVoice(t *testing.T) {
+	test.NewTempApp(t)
+	for _, c := range []struct {
+		name, path string
+		real       bool
+	}{
+		{"synthetic, white noise at 20 dB SNR", filepath.Join(timelineDevCorpus, "utt07.wav"), false},
+		{"real, reverberant room", filepath.Join(timelineRealCorpus, "corpus", "real08.wav"), true},
+		{"real, AGC pumping", filepath.Join(timelineRealCorpus, "corpus", "real12.wav"), true},
+		{"real, clipped", filepath.Join(timelineRealCorpus, "corpus", "real21.wav"), true},
+		{"real, lip clicks", filepath.Join(timelineRealCorpus, "corpus", "real34.wav"), true},
+		{"real, no speech", filepath.Join(timelineRealCorpus, "corpus", "real10.wav"), true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			clip, err := pcm.ReadFile(c.path)
+			if errors.Is(err, os.ErrNotExist) {
+				t.Skipf("corpus not found: %v", err)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cue time.Duration
+			if c.real {
+				cue = timelineCue(t, filepath.Base(c.path))
+			}
+			r, err := analysis.Analyze(clip, analysis.Options{Cue: cue})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tl := ui.NewTimeline(clip, r, cue)
+			const width = 800
+			tl.Resize(fyne.NewSize(width, 160))
+			_, img := timelineRaster(t, tl)
+			objects := test.WidgetRenderer(tl).Objects()
+			rects := 0
+			for _, o := range objects {
+				if rect, ok := o.(*canvas.Rectangle); ok && rect.FillColor == theme.Color(theme.ColorNameSelection) {
+					rects++
+				}
+			}
+			if rects != len(r.Pauses) {
+				t.Errorf("%d shaded pauses, want the analysis's %d", rects, len(r.Pauses))
+			}
+			if r.NoSpeech {
+				caption := false
+				for _, o := range objects {
+					if txt, ok := o.(*canvas.Text); ok && txt.Visible() && txt.Text == "no speech" {
+						caption = true
+					}
+				}
+				if !caption {
+					t.Error(`no "no speech" caption`)
+				}
+				return
+			}
+			// The envelope's outline is each column's peak on the
+			// −60…0 dBFS scale, mirrored. The widget sums blocks of up to
+			// 10 ms, so a column's edges may move by that much: its height
+			// lies between the peaks of the column shrunk and grown by 10 ms.
+			// Columns of 40–70 ms (200 across these clips) keep the shrunk
+			// column meaningful.
+			const envWidth = 200
+			tl.Resize(fyne.NewSize(envWidth, 160))
+			_, img = timelineRaster(t, tl)
+			half := float64(img.Rect.Dy()) / 2
+			n, margin := len(clip.Samples), clip.Rate/100
+			height := func(from, to int) float64 {
+				var peak float64
+				for _, v := range clip.Samples[max(from, 0):min(max(to, from, 0), n)] {
+					peak = max(peak, math.Abs(float64(v)))
+				}
+				return max(2*min(max(1-20*math.Log10(peak)/-60, 0), 1)*half, 1)
+			}
+			for c := range envWidth {
+				s0, s1 := c*n/envWidth, (c+1)*n/envWidth
+				lo, hi := height(s0+margin, s1-margin), height(s0-margin, s1+margin)
+				if ink := float64(columnInk(img, c)); ink < lo-3 || ink > hi+3 {
+					t.Errorf("column %d: envelope %v px high, want %.0f…%.0f from the samples", c, ink, lo, hi)
+				}
+			}
+		})
+	}
+}
+
+// TestTimelineHighDensity draws for a screen of two pixels per unit, as a
+// painter there asks: one envelope column per pixel, the trace as thick.
+func TestTimelineHighDensity(t *testing.T) {
+	test.NewTempApp(t)
+	clip, r, cue := timelineAnswer(16000, 3*time.Second)
+	tl := ui.NewTimeline(clip, r, cue)
+	tl.SetPitch(timelinePitch(r))
+	tl.Resize(fyne.NewSize(300, 150))
+	raster, one := timelineRaster(t, tl)
+	s := raster.Size()
+	two, ok := raster.Generator(int(2*s.Width), int(2*s.Height)).(*image.RGBA)
+	if !ok || two.Rect.Dx() != int(2*s.Width) || two.Rect.Dy() != int(2*s.Height) {
+		t.Fatalf("image at scale 2: %v, want %v×%v", two.Rect, 2*s.Width, 2*s.Height)
+	}
+	x := int(float64(r.Onset+100*time.Millisecond) / float64(clip.Duration()) * float64(s.Width))
+	a, b := columnInk(one, x), columnInk(two, 2*x)
+	if b < 2*a-4 || b > 2*a+4 {
+		t.Errorf("column ink %d px at scale 1, %d px at scale 2: want about twice", a, b)
+	}
+}
