@@ -93,14 +93,18 @@ type Timeline struct {
 	report   analysis.Report
 	cue      time.Duration
 	pitch    []PitchPoint
-	env      levelEnvelope
+	playhead time.Duration // < 0: none
+	// data counts changes of what the raster shows (answer, pitch), so a
+	// refresh for the playhead alone does not redraw the envelope.
+	data int
+	env  levelEnvelope
 }
 
 // NewTimeline returns a timeline of clip, as analysed in r, with the cue
 // (the moment the rep was told to speak) at cue from the start of the clip.
 // The timeline keeps an envelope of the clip, not the clip itself.
 func NewTimeline(clip pcm.Clip, r analysis.Report, cue time.Duration) *Timeline {
-	t := &Timeline{}
+	t := &Timeline{playhead: -1}
 	t.ExtendBaseWidget(t)
 	t.setAnswer(clip, r, cue)
 	return t
@@ -120,6 +124,7 @@ func (t *Timeline) setAnswer(clip pcm.Clip, r analysis.Report, cue time.Duration
 	t.cue = cue
 	t.pitch = nil
 	t.env = newLevelEnvelope(clip)
+	t.data++
 }
 
 // SetPitch sets the pitch trace drawn over the envelope (nil removes it).
@@ -127,8 +132,20 @@ func (t *Timeline) setAnswer(clip pcm.Clip, r analysis.Report, cue time.Duration
 func (t *Timeline) SetPitch(pts []PitchPoint) {
 	t.pitch = slices.Clone(pts)
 	slices.SortStableFunc(t.pitch, func(a, b PitchPoint) int { return cmp.Compare(a.At, b.At) })
+	t.data++
 	t.Refresh()
 }
+
+// SetPlayhead marks the point playback has reached, at from the start of
+// the clip; a negative at removes the mark. Only the mark moves, so calling
+// it for every frame of playback is cheap: the envelope is not redrawn.
+func (t *Timeline) SetPlayhead(at time.Duration) {
+	t.playhead = at
+	t.Refresh()
+}
+
+// Playhead is the point marked by SetPlayhead, negative when none.
+func (t *Timeline) Playhead() time.Duration { return t.playhead }
 
 // Duration is the length of the clip shown.
 func (t *Timeline) Duration() time.Duration { return t.duration }
@@ -181,11 +198,13 @@ func (t *Timeline) CreateRenderer() fyne.WidgetRenderer {
 		bg:         canvas.NewRectangle(color.Transparent),
 		cueLine:    canvas.NewLine(color.Transparent),
 		onsetLine:  canvas.NewLine(color.Transparent),
+		playhead:   canvas.NewLine(color.Transparent),
 		axisLine:   canvas.NewLine(color.Transparent),
 		cueLabel:   canvas.NewText("cue", color.Transparent),
 		onsetLabel: canvas.NewText("", color.Transparent),
 		caption:    canvas.NewText("no speech", color.Transparent),
 	}
+	r.data = t.data
 	r.raster = canvas.NewRaster(r.draw)
 	r.raster.ScaleMode = canvas.ImageScalePixels
 	r.caption.Alignment = fyne.TextAlignCenter
@@ -273,8 +292,8 @@ func levelFraction(dbfs float64) float64 {
 // timelineRenderer draws a Timeline. Its objects: a background, one
 // rectangle per pause, one raster holding the envelope and the pitch trace
 // (so the count does not grow with the clip's length or the window's
-// width), two marker lines and labels, a caption, and the axis with at most
-// width/timelineTickSpacing+1 ticks and labels.
+// width), two marker lines and labels, the playhead, a caption, and the
+// axis with at most width/timelineTickSpacing+1 ticks and labels.
 type timelineRenderer struct {
 	t *Timeline
 
@@ -282,6 +301,7 @@ type timelineRenderer struct {
 	pauses               []*canvas.Rectangle
 	raster               *canvas.Raster
 	cueLine, onsetLine   *canvas.Line
+	playhead             *canvas.Line
 	cueLabel, onsetLabel *canvas.Text
 	caption              *canvas.Text
 	axisLine             *canvas.Line
@@ -294,9 +314,10 @@ type timelineRenderer struct {
 	// (the plot's background) outlines the pitch trace where it crosses
 	// the envelope.
 	peakColor, rmsColor, pitchColor, haloColor color.RGBA
-	// version counts refreshes; drawn is the version img shows.
-	version, drawn int
-	img            *image.RGBA
+	// version counts changes of the raster's content (data or colours);
+	// drawn is the version img shows; data is the Timeline.data seen.
+	version, drawn, data int
+	img                  *image.RGBA
 }
 
 func (r *timelineRenderer) Destroy() {}
@@ -308,12 +329,20 @@ func (r *timelineRenderer) MinSize() fyne.Size {
 }
 
 func (r *timelineRenderer) Refresh() {
+	before := [...]color.RGBA{r.peakColor, r.rmsColor, r.pitchColor, r.haloColor}
 	r.applyTheme()
+	after := [...]color.RGBA{r.peakColor, r.rmsColor, r.pitchColor, r.haloColor}
 	r.sync()
-	r.version++
 	r.Layout(r.t.Size())
+	if before != after || r.data != r.t.data {
+		r.data = r.t.data
+		r.version++
+		r.raster.Refresh()
+	}
 	for _, o := range r.objects {
-		o.Refresh()
+		if o != r.raster {
+			o.Refresh()
+		}
 	}
 	canvas.Refresh(r.t)
 }
@@ -346,6 +375,7 @@ func (r *timelineRenderer) applyTheme() {
 	}
 	r.cueLine.StrokeColor, r.cueLabel.Color = cue, cue
 	r.onsetLine.StrokeColor, r.onsetLabel.Color = fg, fg
+	r.playhead.StrokeColor = th.Color(theme.ColorNamePrimary, v)
 	r.axisLine.StrokeColor = fg
 	r.caption.Color = th.Color(theme.ColorNamePlaceHolder, v)
 	r.caption.TextSize = th.Size(theme.SizeNameText)
@@ -426,8 +456,20 @@ func (r *timelineRenderer) Layout(size fyne.Size) {
 	r.caption.Move(fyne.NewPos(0, top))
 	r.caption.Resize(fyne.NewSize(w, bottom-top))
 
+	r.layoutPlayhead(size)
 	r.layoutAxis(w, bottom)
 	r.collect()
+}
+
+// layoutPlayhead places the playback mark, hidden when there is none.
+func (r *timelineRenderer) layoutPlayhead(size fyne.Size) {
+	t := r.t
+	_, bottom := r.plot(size)
+	x := t.xAt(t.playhead, size.Width)
+	r.playhead.Hidden = t.playhead < 0 || t.duration <= 0
+	r.playhead.StrokeWidth = 2
+	r.playhead.Position1 = fyne.NewPos(x, 0)
+	r.playhead.Position2 = fyne.NewPos(x, bottom)
 }
 
 // clampLabel keeps a label of width lw starting at x inside [0, w].
@@ -510,7 +552,7 @@ func (r *timelineRenderer) collect() {
 	for _, p := range r.pauses {
 		o = append(o, p)
 	}
-	o = append(o, r.raster, r.cueLine, r.onsetLine, r.axisLine)
+	o = append(o, r.raster, r.cueLine, r.onsetLine, r.playhead, r.axisLine)
 	for _, tk := range r.ticks[:r.nTicks] {
 		o = append(o, tk)
 	}

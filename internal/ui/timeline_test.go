@@ -455,10 +455,10 @@ func TestTimelineFollowsTheTheme(t *testing.T) {
 func TestTimelineObjectCountIsBounded(t *testing.T) {
 	test.NewTempApp(t)
 	const width = 1920
-	// Bound: background, raster, 2 marker lines, 2 labels, caption, axis
-	// line, and a tick and label per timelineTickSpacing (64) units, plus
-	// one rectangle per pause.
-	bound := func(pauses int) int { return 8 + pauses + 2*(width/64+1) }
+	// Bound: background, raster, 2 marker lines, 2 labels, caption,
+	// playhead, axis line, and a tick and label per timelineTickSpacing (64)
+	// units, plus one rectangle per pause.
+	bound := func(pauses int) int { return 9 + pauses + 2*(width/64+1) }
 	for _, length := range []time.Duration{time.Second, 60 * time.Second, 10 * time.Minute} {
 		clip, r, cue := timelineAnswer(8000, length)
 		tl := ui.NewTimeline(clip, r, cue)
@@ -483,8 +483,10 @@ func benchmarkAnswer() (pcm.Clip, analysis.Report, time.Duration, []ui.PitchPoin
 	return clip, r, cue, timelinePitch(r)
 }
 
-// BenchmarkTimelineDraw is one redraw: Layout and Refresh of the renderer
-// and the raster's image (envelope and pitch) at the widget's size.
+// BenchmarkTimelineDraw is one full redraw, as a resize of the window
+// causes: Layout and Refresh of the renderer and a new raster image
+// (envelope and pitch trace) at the new size. The width alternates by one
+// unit so that every iteration draws afresh.
 func BenchmarkTimelineDraw(b *testing.B) {
 	test.NewTempApp(b)
 	clip, r, cue, pitch := benchmarkAnswer()
@@ -496,12 +498,34 @@ func BenchmarkTimelineDraw(b *testing.B) {
 			rend := test.WidgetRenderer(tl)
 			raster := findRaster(b, tl)
 			b.ReportAllocs()
+			i := 0
 			for b.Loop() {
-				rend.Layout(size)
+				s := size.AddWidthHeight(float32(i%2), 0)
+				tl.Resize(s)
+				rend.Layout(s)
 				rend.Refresh()
 				drawRaster(raster)
+				i++
 			}
 		})
+	}
+}
+
+// BenchmarkTimelinePlayhead is one step of playback: the mark moves, the
+// raster is asked for its (unchanged) image.
+func BenchmarkTimelinePlayhead(b *testing.B) {
+	test.NewTempApp(b)
+	clip, r, cue, pitch := benchmarkAnswer()
+	tl := ui.NewTimeline(clip, r, cue)
+	tl.SetPitch(pitch)
+	tl.Resize(fyne.NewSize(1920, 220))
+	raster := findRaster(b, tl)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		tl.SetPlayhead(time.Duration(i%60) * time.Second)
+		drawRaster(raster)
+		i++
 	}
 }
 
@@ -643,6 +667,50 @@ func TestTimelineRealVoice(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestTimelinePlayhead(t *testing.T) {
+	test.NewTempApp(t)
+	clip, r, cue := timelineAnswer(16000, 3*time.Second)
+	tl := ui.NewTimeline(clip, r, cue)
+	w := test.NewTempWindow(t, tl)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(600, 140))
+	playhead := func() *canvas.Line {
+		primary := theme.Color(theme.ColorNamePrimary)
+		for _, o := range test.WidgetRenderer(tl).Objects() {
+			if l, ok := o.(*canvas.Line); ok && l.StrokeColor == primary {
+				return l
+			}
+		}
+		t.Fatal("no playhead line")
+		return nil
+	}
+	if playhead().Visible() {
+		t.Error("a playhead is shown before SetPlayhead")
+	}
+	_, img := timelineRaster(t, tl)
+	marker := color.RGBA{R: 1, G: 2, B: 3, A: 4}
+	img.SetRGBA(0, 0, marker) // survives only while the raster is not redrawn
+
+	tl.SetPlayhead(1500 * time.Millisecond)
+	if l := playhead(); !l.Visible() || l.Position1.X != 300 || l.Position2.X != 300 {
+		t.Errorf("playhead at 1.5 s of 3 s: visible %v, x %v…%v, want visible at 300", l.Visible(), l.Position1.X, l.Position2.X)
+	}
+	if tl.Playhead() != 1500*time.Millisecond {
+		t.Errorf("Playhead() = %v, want 1.5s", tl.Playhead())
+	}
+	if _, img := timelineRaster(t, tl); img.RGBAAt(0, 0) != marker {
+		t.Error("moving the playhead redrew the envelope")
+	}
+	tl.SetPitch(timelinePitch(r))
+	if _, img := timelineRaster(t, tl); img.RGBAAt(0, 0) == marker {
+		t.Error("setting a pitch trace did not redraw the raster")
+	}
+	tl.SetPlayhead(-1)
+	if playhead().Visible() {
+		t.Error("playhead still shown after SetPlayhead(-1)")
 	}
 }
 
