@@ -104,14 +104,14 @@ type Timeline struct {
 // (the moment the rep was told to speak) at cue from the start of the clip.
 // The timeline keeps an envelope of the clip, not the clip itself.
 func NewTimeline(clip pcm.Clip, r analysis.Report, cue time.Duration) *Timeline {
-	t := &Timeline{playhead: -1}
+	t := &Timeline{}
 	t.ExtendBaseWidget(t)
 	t.setAnswer(clip, r, cue)
 	return t
 }
 
 // SetAnswer replaces the answer shown (after a retry, say) and drops the
-// pitch trace, which belonged to the old clip.
+// pitch trace and the playhead, which belonged to the old clip.
 func (t *Timeline) SetAnswer(clip pcm.Clip, r analysis.Report, cue time.Duration) {
 	t.setAnswer(clip, r, cue)
 	t.Refresh()
@@ -123,6 +123,7 @@ func (t *Timeline) setAnswer(clip pcm.Clip, r analysis.Report, cue time.Duration
 	t.report.Pauses = slices.Clone(r.Pauses)
 	t.cue = cue
 	t.pitch = nil
+	t.playhead = -1
 	t.env = newLevelEnvelope(clip)
 	t.data++
 }

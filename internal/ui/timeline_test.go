@@ -714,6 +714,53 @@ func TestTimelinePlayhead(t *testing.T) {
 	}
 }
 
+func TestTimelineSetAnswerReplacesTheRetriedTurn(t *testing.T) {
+	test.NewTempApp(t)
+	first, r1, cue := timelineAnswer(16000, 3*time.Second)
+	tl := ui.NewTimeline(first, r1, cue)
+	tl.SetPitch(timelinePitch(r1))
+	tl.SetPlayhead(time.Second)
+	tl.Resize(fyne.NewSize(600, 140))
+
+	// The retry: twice as long, one pause, silence where the first had speech.
+	second := pcm.Clip{Rate: 16000, Samples: make([]float32, 6*16000)}
+	for i := 3 * 16000; i < 5*16000; i++ {
+		second.Samples[i] = float32(0.2 * math.Sin(2*math.Pi*150*float64(i)/16000))
+	}
+	r2 := analysis.Report{Onset: 3 * time.Second, Offset: 5 * time.Second, Latency: 2700 * time.Millisecond,
+		Pauses: []analysis.Interval{{Start: 4 * time.Second, End: 4500 * time.Millisecond}}}
+	tl.SetAnswer(second, r2, cue)
+
+	if tl.Duration() != 6*time.Second || tl.Playhead() >= 0 {
+		t.Errorf("after SetAnswer: duration %v, playhead %v; want 6s and none", tl.Duration(), tl.Playhead())
+	}
+	_, img := timelineRaster(t, tl)
+	if ink := columnInk(img, 100); ink > 2 { // 1 s: speech in the first take, silence now
+		t.Errorf("column at 1 s has %d px of envelope, want the silent baseline", ink)
+	}
+	if ink := columnInk(img, 350); ink < 10 { // 3.5 s: speech now
+		t.Errorf("column at 3.5 s has %d px of envelope, want speech", ink)
+	}
+	primary := theme.Color(theme.ColorNamePrimary)
+	pr, pg, pb, _ := primary.RGBA()
+	for x := range img.Rect.Dx() {
+		for y := range img.Rect.Dy() {
+			if cr, cg, cb, _ := img.At(x, y).RGBA(); cr == pr && cg == pg && cb == pb {
+				t.Fatalf("the first take's pitch trace is still drawn at %d,%d", x, y)
+			}
+		}
+	}
+	texts := ""
+	for _, o := range test.WidgetRenderer(tl).Objects() {
+		if txt, ok := o.(*canvas.Text); ok && txt.Visible() {
+			texts += txt.Text + "|"
+		}
+	}
+	if !strings.Contains(texts, "start +2.7 s") || !strings.Contains(texts, "|6 s|") {
+		t.Errorf("labels %q: want the new onset label and an axis to 6 s", texts)
+	}
+}
+
 // TestTimelineHighDensity draws for a screen of two pixels per unit, as a
 // painter there asks: one envelope column per pixel, the trace as thick.
 func TestTimelineHighDensity(t *testing.T) {
