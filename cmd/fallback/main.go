@@ -75,6 +75,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	log.SetPrefix("fallback: ")
 
 	a := app.NewWithID(appID)
+	a.Settings().SetTheme(ui.NewTheme()) // the app's palette, light or dark as the system is
 	w := a.NewWindow("Fallback")
 	w.Resize(fyne.NewSize(960, 680))
 

@@ -152,13 +152,15 @@ func (c *calibration) toggle() {
 	rctx, cancel := context.WithCancel(c.ctx)
 	c.stop = cancel
 	levels := make(chan analysis.LiveStats, 1)
-	go meterLoop(rctx, levels, c.meter, c.elapsed)
+	meterDone := make(chan struct{})
+	go func() { meterLoop(rctx, levels, c.meter, c.elapsed, nil); close(meterDone) }()
 	path := filepath.Join(c.app.deps.DataDir, "recordings", "calibration", time.Now().UTC().Format("20060102-150405")+".wav")
 	c.app.work.Add(1)
 	go func() {
 		defer c.app.work.Done()
-		defer cancel()
 		clip, err := practice.RecordCalibration(rctx, mic, path, levels)
+		cancel()
+		<-meterDone // the meter has drawn its last before the result is shown
 		fyne.Do(func() {
 			if c.ctx.Err() == nil {
 				c.state = calMeasuring

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -116,7 +114,7 @@ func (a *App) ShowMaterial() {
 				recStatus.SetText("Recording: " + variantText(ref.Variant) + " of turn " + fmt.Sprint(ref.Turn+1))
 				recPanel.Show()
 				stop.Enable()
-				go meterLoop(rctx, levels, meter, nil)
+				go meterLoop(rctx, levels, meter, nil, nil)
 				go func() {
 					_, err := practice.RecordLine(rctx, mic, dest, levels)
 					cancel()
@@ -206,32 +204,6 @@ func (a *App) ShowMaterial() {
 	})
 	if len(titles) > 0 {
 		pick.SetSelectedIndex(0)
-	}
-}
-
-// meterLoop shows live levels (and, when clock is set, the time since
-// start) at ~30 Hz until ctx ends. It owns no widget state: every update
-// goes through fyne.Do.
-func meterLoop(ctx context.Context, levels <-chan analysis.LiveStats, m *LevelMeter, clock *widget.Label) {
-	start := time.Now()
-	tick := time.NewTicker(levelRate)
-	defer tick.Stop()
-	last := analysis.LiveStats{LevelDBFS: math.Inf(-1)} // nothing heard yet
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case st := <-levels:
-			last = st
-		case <-tick.C:
-			lvl, el := last.LevelDBFS, time.Since(start)
-			fyne.Do(func() {
-				m.SetLevel(lvl)
-				if clock != nil {
-					clock.SetText(fmt.Sprintf("%.1f s", el.Seconds()))
-				}
-			})
-		}
 	}
 }
 

@@ -1,14 +1,19 @@
 package ui
 
 import (
+	"context"
+	"fmt"
 	"image/color"
 	"math"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"fallback/internal/analysis"
 )
 
 // Meter scale: -60 dBFS (empty) to 0 dBFS (full). Speech into a headset
@@ -91,3 +96,32 @@ func (r *meterRenderer) Refresh() {
 func (r *meterRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.bar} }
 
 func (r *meterRenderer) Destroy() {}
+
+// meterLoop shows live levels (and, when clock is set, the time since
+// start) at ~30 Hz until ctx ends. It owns no widget state: every update
+// goes through fyne.Do.
+func meterLoop(ctx context.Context, levels <-chan analysis.LiveStats, m *LevelMeter, clock *widget.Label, watch func(analysis.LiveStats)) {
+	start := time.Now()
+	tick := time.NewTicker(levelRate)
+	defer tick.Stop()
+	last := analysis.LiveStats{LevelDBFS: math.Inf(-1)} // nothing heard yet
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case st := <-levels:
+			last = st
+			if watch != nil {
+				watch(st)
+			}
+		case <-tick.C:
+			lvl, el := last.LevelDBFS, time.Since(start)
+			fyne.Do(func() {
+				m.SetLevel(lvl)
+				if clock != nil {
+					clock.SetText(fmt.Sprintf("%.1f s", el.Seconds()))
+				}
+			})
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -48,6 +49,7 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	var ctx context.Context
 	cards := container.NewVBox()
+	var loads []func(context.Context) // recordings read off the UI goroutine once shown
 	for i, t := range att.Turns {
 		t := t
 		findings := coach.Assess(t.Report, a.deps.Bands, coach.Baseline{})
@@ -55,13 +57,19 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 		if i < len(clips) {
 			clip = clips[i]
 		}
-		play := func() { a.playAnswer(ctx, practice.RecordingFile(a.deps.DataDir, t.RecordingPath), clip) }
+		file := practice.RecordingFile(a.deps.DataDir, t.RecordingPath)
+		play := func() { a.playAnswer(ctx, file, clip) }
 		var save func([]store.SelfCheck)
 		if a.deps.SaveSelfChecks != nil {
 			id, index := att.ID, t.Index
 			save = func(checks []store.SelfCheck) { a.saveSelfChecks(id, index, checks) }
 		}
-		cards.Add(widget.NewCard(turnHeading(t), "", a.turnBody(att.ScenarioID, t, findings, play, save)))
+		tl := NewTimeline(clip, t.Report, t.Cue)
+		tl.OnTapped = func(at time.Duration) { a.playFrom(ctx, file, clip, at) }
+		if len(clip.Samples) == 0 && file != "" {
+			loads = append(loads, func(ctx context.Context) { a.loadTimeline(ctx, tl, file, t.Report, t.Cue) })
+		}
+		cards.Add(widget.NewCard(turnHeading(t), "", a.turnBodyWith(att.ScenarioID, t, findings, tl, play, save)))
 	}
 	if len(att.Turns) == 0 {
 		cards.Add(widget.NewLabel("This attempt has no answered turns."))
@@ -77,6 +85,9 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 			a.ShowHistory()
 		}
 	})
+	for _, load := range loads {
+		load(ctx)
+	}
 }
 
 // turnHeading is "Turn 2 (softened customer)", "(recovered)" for a turn
@@ -97,6 +108,12 @@ func turnHeading(t store.Turn) string {
 // step with the self-check and model answer, and a play button (play nil:
 // none).
 func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding, play func(), saveTicks func([]store.SelfCheck)) *fyne.Container {
+	return a.turnBodyWith(scenarioID, t, findings, nil, play, saveTicks)
+}
+
+// turnBodyWith is turnBody with the answer's timeline (nil: none) above
+// the figures.
+func (a *App) turnBodyWith(scenarioID string, t store.Turn, findings []coach.Finding, tl *Timeline, play func(), saveTicks func([]store.SelfCheck)) *fyne.Container {
 	grid := container.New(&tableLayout{weights: []float32{2, 4, 2, 1.3}})
 	for _, h := range []string{"Metric", "Your answer", "Target", ""} {
 		grid.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -113,7 +130,12 @@ func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding
 	note.Importance = widget.HighImportance
 	line := widget.NewLabel(quote(t.LineText))
 	line.Wrapping = fyne.TextWrapWord
-	body := container.NewVBox(line, grid, note)
+	body := container.NewVBox(line)
+	if tl != nil {
+		body.Add(tl)
+	}
+	body.Add(grid)
+	body.Add(note)
 	for _, advice := range inputAdvice(t.Report) {
 		l := widget.NewLabel(advice)
 		l.Wrapping = fyne.TextWrapWord
@@ -137,6 +159,42 @@ func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding
 		body.Add(container.NewHBox(b))
 	}
 	return body
+}
+
+// loadTimeline reads a stored answer's recording off the UI goroutine and
+// draws it on tl; a recording that is gone leaves the timeline empty.
+func (a *App) loadTimeline(ctx context.Context, tl *Timeline, file string, r analysis.Report, cue time.Duration) {
+	go func() {
+		clip, err := pcm.ReadFile(file)
+		if err != nil {
+			log.Printf("ui: timeline: %v", err)
+			return
+		}
+		fyne.Do(func() {
+			if ctx.Err() == nil {
+				tl.SetAnswer(clip, r, cue)
+			}
+		})
+	}()
+}
+
+// playFrom plays an answer from at (a click on its timeline): clip when it
+// is in memory, else its file.
+func (a *App) playFrom(ctx context.Context, file string, clip pcm.Clip, at time.Duration) {
+	if a.deps.Player == nil {
+		return
+	}
+	a.play(ctx, "Cannot play the answer", func() (pcm.Clip, error) {
+		if len(clip.Samples) == 0 {
+			c, err := pcm.ReadFile(file)
+			if err != nil {
+				return pcm.Clip{}, err
+			}
+			clip = c
+		}
+		from := min(len(clip.Samples), max(0, int(at.Seconds()*float64(clip.Rate))))
+		return pcm.Clip{Rate: clip.Rate, Samples: clip.Samples[from:]}, nil
+	})
 }
 
 // saveSelfChecks writes the rep's ticks of a stored turn off the UI

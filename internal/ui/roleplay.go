@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fallback/internal/analysis"
 	"fallback/internal/coach"
 	"fallback/internal/pcm"
 	"fallback/internal/practice"
@@ -59,6 +60,7 @@ type rolePlay struct {
 	ticks map[int][]store.SelfCheck
 
 	turnLabel, line, step, elapsed, saveNote *widget.Label
+	nudge                                    *widget.Label // the one live nudge of an answer
 	status                                   *canvas.Text
 	cueDot                                   *canvas.Circle
 	meter                                    *LevelMeter
@@ -170,6 +172,9 @@ func (rp *rolePlay) build() {
 	showStep.SetChecked(true)
 
 	rp.meter = NewLevelMeter()
+	rp.nudge = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	rp.nudge.Importance = widget.WarningImportance
+	rp.nudge.Hide()
 	rp.elapsed = widget.NewLabel("0.0 s")
 	keys := widget.NewLabel("Space: start / stop · Esc: leave (finished turns are kept)")
 	keys.Importance = widget.LowImportance
@@ -202,7 +207,7 @@ func (rp *rolePlay) build() {
 
 	meterRow := container.NewBorder(nil, nil, container.NewHBox(cueBox, widget.NewLabel("Level")), rp.elapsed, rp.meter)
 	top := container.NewVBox(a.nav(""), persona, brief, rp.saveNote, widget.NewSeparator(), rp.turnLabel, showLine, rp.line)
-	rp.recArea = container.NewVBox(meterRow, showStep, rp.step)
+	rp.recArea = container.NewVBox(meterRow, rp.nudge, showStep, rp.step)
 	rp.report = container.NewVBox()
 	rp.report.Hide()
 	middle := container.NewVBox(rp.status, rp.recArea, rp.report)
@@ -258,7 +263,10 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 		Cue: res.Cue, Report: res.Report, Dropped: res.Dropped}
 	t.SelfChecks = res.SelfChecks
 	index := res.Index
-	body := rp.app.turnBody(rp.sc.ID, t, res.Findings, nil, func(c []store.SelfCheck) {
+	tl := NewTimeline(res.Clip, res.Report, res.Cue)
+	clip, file := res.Clip, res.RecordingPath
+	tl.OnTapped = func(at time.Duration) { rp.app.playFrom(rp.ctx, file, clip, at) }
+	body := rp.app.turnBodyWith(rp.sc.ID, t, res.Findings, tl, nil, func(c []store.SelfCheck) {
 		rp.ticks[index] = c // saved by the run's goroutine before its next step (see takeTicks)
 	})
 	var extra []fyne.CanvasObject
@@ -304,6 +312,7 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 
 // hideReport goes back to the recording layout.
 func (rp *rolePlay) hideReport() {
+	rp.nudge.Hide()
 	rp.report.Hide()
 	rp.reviewButtons.Hide()
 	rp.recArea.Show()
@@ -379,6 +388,31 @@ func (rp *rolePlay) playOther() {
 		return
 	}
 	rp.app.playLine(rp.ctx, *rp.other)
+}
+
+// PrefNudges is the preference that turns the live nudge off.
+const PrefNudges = "coach.nudges"
+
+// nudger is the meter's watch for one answer: at most one gentle nudge
+// ("Slow down a little") from the live figures, shown under the meter;
+// nil when the rep turned nudges off in Settings. Called on the UI
+// goroutine; the returned function runs on the meter's.
+func (rp *rolePlay) nudger() func(analysis.LiveStats) {
+	if !fyne.CurrentApp().Preferences().BoolWithFallback(PrefNudges, true) {
+		return nil
+	}
+	n := coach.NewNudger(rp.run.Bands(), rp.run.Baseline())
+	return func(st analysis.LiveStats) {
+		if text, ok := n.Push(st); ok {
+			fyne.Do(func() {
+				if rp.state == stateRecording {
+					rp.nudge.SetText(text)
+					rp.nudge.Show()
+					rp.app.logf("ui: nudge %q", text)
+				}
+			})
+		}
+	}
 }
 
 // noteLabel is a wrapped line of coaching in the report.
@@ -527,7 +561,7 @@ func (rp *rolePlay) playTurn() {
 		case practice.PhaseRecording:
 			var mctx context.Context
 			mctx, stopMeter = context.WithCancel(ctx)
-			go meterLoop(mctx, rp.run.Levels(), rp.meter, rp.elapsed)
+			go meterLoop(mctx, rp.run.Levels(), rp.meter, rp.elapsed, rp.nudger())
 			fyne.Do(func() {
 				if rp.state == stateFinished {
 					return

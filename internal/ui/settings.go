@@ -97,6 +97,9 @@ func (a *App) ShowSettings() {
 		})
 		form.Append("", refresh)
 		form.Append("Your calm voice", widget.NewButton("Calibrate (C)", a.ShowCalibration))
+		nudges := a.newCheck("A gentle live nudge while I answer (at most one per answer)", func(on bool) { prefs.SetBool(PrefNudges, on) })
+		nudges.SetChecked(prefs.BoolWithFallback(PrefNudges, true))
+		form.Append("Coaching", nudges)
 	}
 	data := widget.NewLabel(a.deps.DataDir)
 	data.Wrapping = fyne.TextWrapBreak
@@ -165,7 +168,7 @@ func (a *App) micTest() (fyne.CanvasObject, *widget.Button) {
 		stop = cancel
 		btn.SetText("Stop test")
 		levels := make(chan analysis.LiveStats, 1)
-		go meterLoop(ctx, levels, meter, nil)
+		go meterLoop(ctx, levels, meter, nil, nil)
 		go func() {
 			peak, err := practice.Monitor(ctx, mic, levels)
 			cancel()
