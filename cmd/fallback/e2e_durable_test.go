@@ -78,7 +78,7 @@ func TestTurnsSurviveClicksLeavingAndKill(t *testing.T) {
 
 	// 1. Click a check box, then Space starts and Space ends the answer.
 	logs, win, proc := d.launchProc(t)
-	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
+	d.skipCalibration(t, logs, win)
 	d.key(t, win, "Return")
 	logs.waitFor(t, regexp.MustCompile(`ui: screen `+regexp.QuoteMeta(sc.Title)), 10*time.Second)
 	sx, sy := checkAt(logs, stepLabel)
@@ -141,10 +141,12 @@ func TestTurnsSurviveClicksLeavingAndKill(t *testing.T) {
 	if m == nil {
 		t.Fatalf("the restarted app did not attach the interrupted turn 2; log:\n%s", strings.Join(logs.all, "\n"))
 	}
-	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
+	logs.waitFor(t, regexp.MustCompile(`ui: screen Calibration`), 10*time.Second) // still not calibrated
 	time.Sleep(700 * time.Millisecond)
 	screenshot(t, d.env, win, "09-rescued-after-kill.png")
 	d.key(t, win, "Escape") // close the "Welcome back" notice
+	d.key(t, win, "Escape") // skip calibration
+	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
 	d.key(t, win, "h")
 	logs.waitFor(t, regexp.MustCompile(`ui: screen History`), 10*time.Second)
 	time.Sleep(900 * time.Millisecond)

@@ -244,6 +244,14 @@ func (d desktop) launchProc(t *testing.T) (*logWatcher, string, *os.Process) {
 	return logs, strings.Fields(win)[0], app.Process
 }
 
+// skipCalibration leaves the first start's calibration screen (Esc).
+func (d desktop) skipCalibration(t *testing.T, logs *logWatcher, win string) {
+	t.Helper()
+	logs.waitFor(t, regexp.MustCompile(`ui: screen Calibration`), 10*time.Second)
+	d.key(t, win, "Escape")
+	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
+}
+
 func (d desktop) key(t *testing.T, win, k string) {
 	t.Helper()
 	run(t, d.env, "xdotool", "key", "--window", win, k)
@@ -259,7 +267,7 @@ func TestMissingMicrophone(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs, win := d.launch(t)
-	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
+	d.skipCalibration(t, logs, win)
 	d.key(t, win, "Return")
 	logs.waitFor(t, regexp.MustCompile(`Cannot start the role-play: no microphone: the microphone "Imaginary USB Mic" chosen in Settings is not connected`), 10*time.Second)
 	time.Sleep(500 * time.Millisecond) // let the dialog render for the screenshot
@@ -291,9 +299,28 @@ func TestEndToEnd(t *testing.T) {
 	sc := scs[0] // the list shows scenarios in this order and selects the first
 
 	logs, win := d.launch(t)
+	// First start: calibration. The rep "reads" the passage into the
+	// microphone; the measured calm voice becomes the baseline.
+	logs.waitFor(t, regexp.MustCompile(`ui: screen Calibration`), 10*time.Second)
+	time.Sleep(time.Second)
+	screenshot(t, env, win, "00-calibration.png")
+	d.key(t, win, "space")
+	time.Sleep(500 * time.Millisecond)
+	passage, _ := filepath.Abs(filepath.Join("testdata", "passage.wav"))
+	read := exec.Command("paplay", "--device=rep", passage)
+	read.Env = append(os.Environ(), env...)
+	if out, err := read.CombinedOutput(); err != nil {
+		t.Fatalf("paplay passage: %v\n%s", err, out)
+	}
+	m := logs.waitFor(t, regexp.MustCompile(`ui: calibration measured ([0-9.]+) syllables/s, (-?[0-9.]+) dBFS, ([0-9.]+) Hz`), 30*time.Second)
+	time.Sleep(700 * time.Millisecond)
+	screenshot(t, env, win, "00b-calibration-measured.png")
+	d.key(t, win, "Return")
+	logs.waitFor(t, regexp.MustCompile(`ui: baseline saved`), 10*time.Second)
 	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
 	time.Sleep(time.Second) // let the first frame render before the screenshot
 	screenshot(t, env, win, "01-scenarios.png")
+	t.Logf("calibration: %s syllables/s, %s dBFS, %s Hz", m[1], m[2], m[3])
 
 	key := func(k string) { d.key(t, win, k) }
 	key("Return") // open the first scenario
@@ -359,7 +386,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("paplay: %v", err)
 	}
 	key("t")
-	m := logs.waitFor(t, regexp.MustCompile(`microphone test ended, peak (-?[0-9.]+) dBFS`), 10*time.Second)
+	m = logs.waitFor(t, regexp.MustCompile(`microphone test ended, peak (-?[0-9.]+) dBFS`), 10*time.Second)
 	var peak float64
 	fmt.Sscan(m[1], &peak)
 	t.Logf("microphone test: peak %.1f dBFS (answer mean %.1f dBFS)", peak, want.MeanDBFS)
