@@ -54,12 +54,11 @@ type Bands struct {
 	// LongPause is a pause inside an answer that reads as dead air.
 	LongPause time.Duration
 
-	// NudgePacePct is how far the live pace must run over the baseline
-	// articulation rate before the live "slow down" nudge. It is wider than
+	// NudgePacePct is how far the live pace must run over the rep's calm
+	// live pace before the live "slow down" nudge. It is wider than
 	// PaceTolerancePct because the live pace is noisier than the offline
-	// one: it counts the nuclei of a 3 s window (≈ 12–15 syllables, so one
-	// miscounted nucleus moves it by ≈ 7 %) and its speech blocks exclude
-	// every short gap, which biases it above the offline articulation rate.
+	// one: it counts the level peaks of a 3 s window (≈ 12–15 syllables, so
+	// one miscounted nucleus moves it by ≈ 7 %).
 	NudgePacePct float64
 	// NudgeLouderDB is how far the live rolling level must rise over the
 	// level of the answer's first seconds (and over the calm level, when
