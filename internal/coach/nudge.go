@@ -192,6 +192,9 @@ func (n *Nudger) Push(st analysis.LiveStats) (text string, ok bool) {
 	} else {
 		n.loudHeld = 0
 	}
+	// The pace waits for a full window again after a long pause (it spikes
+	// on little speech); the level does not: on the corpora that guard
+	// cost 2 of 7 true "louder" nudges and saved no false one.
 	if n.paceLimit > 0 && n.win.sum >= minWindowSpeech && st.PaceSPS >= n.paceLimit {
 		n.paceHeld += dt
 	} else {
