@@ -36,16 +36,25 @@ func syllables(rate int, lead, dur, perSec float64) pcm.Clip {
 	return pcm.Clip{Rate: rate, Samples: s}
 }
 
+// TestLivePace: the calm live pace scales with the syllable rate and does
+// not depend on the sample rate. Its absolute value is analysis.Live's:
+// nuclei per second of what Live calls speech, between the syllable rate
+// (4/s, if the 50 ms gaps count as speech) and the rate over the tones
+// alone (5/s, if they do not).
 func TestLivePace(t *testing.T) {
+	ref := coach.LivePace(syllables(16000, 0.5, 20, 4))
+	if ref < 4*0.97 || ref > 5*1.03 {
+		t.Fatalf("LivePace of 4 syllables/s = %.3f, want 4–5", ref)
+	}
 	tests := []struct {
 		name string
 		clip pcm.Clip
-		want float64 // syllables per second of speech time
+		want float64 // relative to 4 syllables/s at 16 kHz
 	}{
-		{"4 syllables/s at 16 kHz", syllables(16000, 0.5, 20, 4), 4 / 0.8},
-		{"5 syllables/s at 16 kHz", syllables(16000, 0.5, 20, 5), 5 / 0.8},
-		{"4 syllables/s at 48 kHz, same pace", syllables(48000, 0.5, 20, 4), 4 / 0.8},
-		{"4 syllables/s at 8 kHz, same pace", syllables(8000, 0.5, 20, 4), 4 / 0.8},
+		{"5 syllables/s at 16 kHz", syllables(16000, 0.5, 20, 5), 1.25},
+		{"3 syllables/s at 16 kHz", syllables(16000, 0.5, 20, 3), 0.75},
+		{"4 syllables/s at 48 kHz, same pace", syllables(48000, 0.5, 20, 4), 1},
+		{"4 syllables/s at 8 kHz, same pace", syllables(8000, 0.5, 20, 4), 1},
 		{"1.5 s of speech never fills the window", syllables(16000, 0.5, 1.5, 4), 0},
 		{"room noise only", syllables(16000, 5, 0, 4), 0},
 		{"empty clip", pcm.Clip{Rate: 16000}, 0},
@@ -53,9 +62,9 @@ func TestLivePace(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := coach.LivePace(tt.clip)
+			got := coach.LivePace(tt.clip) / ref
 			if math.Abs(got-tt.want) > 0.03*tt.want {
-				t.Errorf("LivePace = %.3f, want %.3f ± 3 %%", got, tt.want)
+				t.Errorf("LivePace = %.3f × that of 4 syllables/s, want %.3f ± 3 %%", got, tt.want)
 			}
 		})
 	}
