@@ -28,7 +28,7 @@ const (
 // passage, never with the offline articulation rate: analysis.Live counts
 // level peaks on a scale of its own. Over the files of both corpora,
 // LivePace / ArticulationRate ran from 1.38 to 6.54 (median 1.93) with
-// main's Live at 913f2f2, and from 0.85 to 1.46 with the analysis branch's
+// main's Live at cf33129, and from 0.85 to 1.46 with the analysis branch's
 // reworked Live at 9a5c15b: either way a spread from voice to voice far
 // wider than the 15 % margin, so against the offline rate calm answers
 // would be told to slow down. Without a calm live pace there is no pace
