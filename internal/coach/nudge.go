@@ -113,7 +113,8 @@ func LivePace(c pcm.Clip) float64 {
 	return paces[len(paces)/2]
 }
 
-// add books dt of audio ending at el, speech or not.
+// add books dt of audio ending at el, speech or not. A chunk is booked in
+// the bucket it ends in; the window never holds more than its length.
 func (w *speechWindow) add(el, dt time.Duration, speaking bool) {
 	idx := int64(el / winBucket)
 	switch {
@@ -129,6 +130,7 @@ func (w *speechWindow) add(el, dt time.Duration, speaking bool) {
 		w.b[slot] = 0
 	}
 	if speaking {
+		dt = max(0, min(dt, winBuckets*winBucket-w.sum))
 		w.b[idx%winBuckets] += dt
 		w.sum += dt
 	}
