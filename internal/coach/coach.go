@@ -308,6 +308,7 @@ func assessPitch(r analysis.Report, b Bands, base Baseline) Finding {
 // Summary is the one-line coaching note for an answer, tied to the method:
 // the first flagged finding's note (every flagged note points to a step of
 // falling back), or praise naming what went right when nothing is flagged.
+// fs is Assess's findings, optionally with the Composure finding appended.
 func Summary(fs []Finding) string {
 	for _, f := range fs {
 		if f.Mark == Flag && f.Note != "" {
@@ -315,7 +316,7 @@ func Summary(fs []Finding) string {
 		}
 	}
 	var good []string
-	var calmPace, steadyPace, level, pitch bool
+	var calmPace, steadyPace, level, pitch, composed bool
 	for _, f := range fs {
 		if f.Mark != Pass {
 			continue
@@ -331,6 +332,8 @@ func Summary(fs []Finding) string {
 			level = true
 		case MetricPitch:
 			pitch = true
+		case MetricComposure:
+			composed = true
 		}
 	}
 	switch {
@@ -344,6 +347,9 @@ func Summary(fs []Finding) string {
 	}
 	if pitch {
 		good = append(good, "kept your pitch at your calm level")
+	}
+	if composed {
+		good = append(good, "didn't mirror the customer")
 	}
 	if len(good) == 0 {
 		return "Nothing in your delivery to work on: that is falling back."
