@@ -209,3 +209,13 @@ func TestNudgerElapsedGoingBack(t *testing.T) {
 		t.Errorf("first answer %v, second answer on a new clock %v: want each %v", first, second, want)
 	}
 }
+
+func BenchmarkNudgerPush(b *testing.B) {
+	n := coach.NewNudger(coach.DefaultBands(), coach.Baseline{ArticulationRate: 4, LivePaceSPS: 4, MeanDBFS: -24})
+	var el time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		el += chunk
+		n.Push(analysis.LiveStats{RollingDBFS: -24, PaceSPS: 4.2, Speaking: true, Elapsed: el})
+	}
+}
