@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fallback/internal/analysis"
+	"fallback/internal/pcm"
 )
 
 // Baseline is the rep's own calm delivery, measured at calibration from a
@@ -17,6 +18,7 @@ type Baseline struct {
 	MeanDBFS         float64   // level of the speech (pauses excluded)
 	F0MedianHz       float64   // median pitch of voiced speech; 0 if none was found
 	F0RangeST        float64   // 5th to 95th percentile of pitch, in semitones
+	LivePaceSPS      float64   // calm live pace (LivePace of the passage), on analysis.Live's own scale; 0 if not measured
 	TakenAt          time.Time // when the passage was measured (UTC)
 }
 
@@ -73,12 +75,29 @@ var (
 	ErrCalibrationNoPitch  = errors.New("no voice pitch found")
 )
 
+// BaselineFromClip analyses the calibration passage c and makes the rep's
+// baseline from it: BaselineFrom of its report, with LivePaceSPS from
+// LivePace so the live "slow down" nudge has a calm pace of its own scale.
+func BaselineFromClip(c pcm.Clip, opt analysis.Options) (Baseline, error) {
+	r, err := analysis.Analyze(c, opt)
+	if err != nil {
+		return Baseline{}, fmt.Errorf("calibrate: %w", err)
+	}
+	b, err := BaselineFrom(r)
+	if err != nil {
+		return Baseline{}, err
+	}
+	b.LivePaceSPS = LivePace(c)
+	return b, nil
+}
+
 // BaselineFrom makes the rep's baseline from the report of a neutral
 // passage read aloud (20–30 s). It refuses, in this order, a reading with
 // no speech, a level too quiet or clipped, too little speech for a steady
 // rate, or no voiced pitch; the error says what was heard and what is
 // needed.
-// TakenAt is the current time in UTC.
+// TakenAt is the current time in UTC. LivePaceSPS stays 0: it needs the
+// clip (BaselineFromClip, or set it from LivePace).
 func BaselineFrom(r analysis.Report) (Baseline, error) {
 	if r.NoSpeech || r.Syllables == 0 || r.Offset <= r.Onset {
 		return Baseline{}, fmt.Errorf("calibrate: %w: read the passage aloud after the tone, and check the microphone", ErrCalibrationNoSpeech)

@@ -54,12 +54,11 @@ type Bands struct {
 	// LongPause is a pause inside an answer that reads as dead air.
 	LongPause time.Duration
 
-	// NudgePacePct is how far the live pace must run over the baseline
-	// articulation rate before the live "slow down" nudge. It is wider than
+	// NudgePacePct is how far the live pace must run over the rep's calm
+	// live pace before the live "slow down" nudge. It is wider than
 	// PaceTolerancePct because the live pace is noisier than the offline
-	// one: it counts the nuclei of a 3 s window (≈ 12–15 syllables, so one
-	// miscounted nucleus moves it by ≈ 7 %) and its speech blocks exclude
-	// every short gap, which biases it above the offline articulation rate.
+	// one: it counts the level peaks of a 3 s window (≈ 12–15 syllables, so
+	// one miscounted nucleus moves it by ≈ 7 %).
 	NudgePacePct float64
 	// NudgeLouderDB is how far the live rolling level must rise over the
 	// level of the answer's first seconds (and over the calm level, when
@@ -309,6 +308,7 @@ func assessPitch(r analysis.Report, b Bands, base Baseline) Finding {
 // Summary is the one-line coaching note for an answer, tied to the method:
 // the first flagged finding's note (every flagged note points to a step of
 // falling back), or praise naming what went right when nothing is flagged.
+// fs is Assess's findings, optionally with the Composure finding appended.
 func Summary(fs []Finding) string {
 	for _, f := range fs {
 		if f.Mark == Flag && f.Note != "" {
@@ -316,7 +316,7 @@ func Summary(fs []Finding) string {
 		}
 	}
 	var good []string
-	var calmPace, steadyPace, level, pitch bool
+	var calmPace, steadyPace, level, pitch, composed bool
 	for _, f := range fs {
 		if f.Mark != Pass {
 			continue
@@ -332,6 +332,8 @@ func Summary(fs []Finding) string {
 			level = true
 		case MetricPitch:
 			pitch = true
+		case MetricComposure:
+			composed = true
 		}
 	}
 	switch {
@@ -345,6 +347,9 @@ func Summary(fs []Finding) string {
 	}
 	if pitch {
 		good = append(good, "kept your pitch at your calm level")
+	}
+	if composed {
+		good = append(good, "didn't mirror the customer")
 	}
 	if len(good) == 0 {
 		return "Nothing in your delivery to work on: that is falling back."

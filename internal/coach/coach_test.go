@@ -277,6 +277,29 @@ func TestSummary(t *testing.T) {
 	}
 }
 
+func TestSummaryWithComposure(t *testing.T) {
+	b := coach.DefaultBands()
+	frank := line(6, 0)
+	tests := []struct {
+		name string
+		rep  analysis.Report
+		want string
+	}{
+		{"stayed level against a louder customer is praised", line(0.5, 2),
+			"Calm delivery: you paused 1 s before answering, held your pace, kept your voice level and didn't mirror the customer. That is falling back: nothing in your voice for the customer to push against."},
+		{"mirroring also flags the rep's own rise, whose note comes first", line(3, 0),
+			"You got 3 dB louder as you went. Louder reads as anger: keep your voice level and fall back rather than fight back."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := append(coach.Assess(tt.rep, b, coach.Baseline{}), coach.Composure(frank, tt.rep, "Frank", b))
+			if got := coach.Summary(fs); got != tt.want {
+				t.Errorf("Summary =\n %q\nwant\n %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestSummaryNothingJudged(t *testing.T) {
 	got := coach.Summary([]coach.Finding{{Metric: coach.MetricPace, Mark: coach.Info}})
 	if got != "Nothing in your delivery to work on: that is falling back." {

@@ -85,7 +85,7 @@ func ExampleBaselineFrom() {
 }
 
 func ExampleNudger() {
-	n := coach.NewNudger(coach.DefaultBands(), coach.Baseline{ArticulationRate: 4, MeanDBFS: -24})
+	n := coach.NewNudger(coach.DefaultBands(), coach.Baseline{ArticulationRate: 4, LivePaceSPS: 4, MeanDBFS: -24})
 	for el := 20 * time.Millisecond; el <= 6*time.Second; el += 20 * time.Millisecond {
 		st := analysis.LiveStats{RollingDBFS: -24, PaceSPS: 5, Speaking: el > 500*time.Millisecond, Elapsed: el}
 		if text, ok := n.Push(st); ok {

@@ -46,11 +46,27 @@ func feedFrom(n *coach.Nudger, start time.Duration, phases []phase) []nudge {
 	return out
 }
 
+// sparse is 6 s of half-second words and half-second gaps after a 0.5 s
+// lead: the live window never holds more than 1.5 s of speech. The first
+// three words (to 3 s, past the quiet start) have level db1 and pace p1,
+// the rest db2 and p2.
+func sparse(db1, p1, db2, p2 float64) []phase {
+	ps := []phase{{dur: sec(0.5), rolling: analysis.MinDBFS}}
+	for i := 0; i < 6; i++ {
+		db, p := db1, p1
+		if i >= 3 {
+			db, p = db2, p2
+		}
+		ps = append(ps, phase{sec(0.5), true, db, p}, phase{sec(0.5), false, db, p})
+	}
+	return ps
+}
+
 func sec(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 func TestNudger(t *testing.T) {
 	b := coach.DefaultBands()
-	base := coach.Baseline{ArticulationRate: 4, SpeechRate: 3.5, MeanDBFS: -24, F0MedianHz: 120}
+	base := coach.Baseline{ArticulationRate: 4.4, SpeechRate: 3.5, LivePaceSPS: 4, MeanDBFS: -24, F0MedianHz: 120}
 	lead := phase{dur: sec(0.5), rolling: analysis.MinDBFS} // silence before the answer
 	tests := []struct {
 		name   string
@@ -66,8 +82,12 @@ func TestNudger(t *testing.T) {
 		{"fast only in the first 2 s: nothing", base, []phase{lead, {sec(2), true, -24, 6}, {sec(6), true, -24, 4}}, nil},
 		{"fast for 0.8 s at a time: not sustained, nothing", base, []phase{lead, {sec(3), true, -24, 4},
 			{sec(0.8), true, -24, 6}, {sec(0.4), true, -24, 4}, {sec(0.8), true, -24, 6}, {sec(2), true, -24, 4}}, nil},
-		{"pauses do not count toward the sustain", base, []phase{lead, {sec(3), true, -24, 4},
-			{sec(0.6), true, -24, 6}, {sec(2), false, -24, 6}, {sec(0.6), true, -24, 6}}, []nudge{{coach.NudgeSlowDown, sec(6.5)}}},
+		{"a short pause does not count toward the sustain", base, []phase{lead, {sec(3), true, -24, 4},
+			{sec(0.6), true, -24, 6}, {sec(0.5), false, -24, 6}, {sec(0.6), true, -24, 6}}, []nudge{{coach.NudgeSlowDown, sec(5)}}},
+		{"after a long pause the pace waits for 2 s of speech in the window", base, []phase{lead, {sec(3.5), true, -24, 4},
+			{sec(2), false, -24, 6}, {sec(3), true, -24, 6}}, []nudge{{coach.NudgeSlowDown, sec(8.98)}}},
+		{"sparse speech never fills the window: no pace nudge", base, sparse(-24, 8, -24, 8), nil},
+		{"sparse speech never fills the window: no level reference, no louder nudge", base, sparse(-30, 4, -20, 4), nil},
 		{"fast while not speaking: nothing", base, []phase{lead, {sec(8), false, -24, 6}}, nil},
 		{"getting 3 dB louder than the start: louder", base, []phase{lead, {sec(3), true, -24, 4}, {sec(4), true, -21, 4}},
 			[]nudge{{coach.NudgeLouder, sec(4.5)}}},
@@ -80,6 +100,7 @@ func TestNudger(t *testing.T) {
 		{"one nudge per answer: pace then louder", base, []phase{lead, {sec(5), true, -24, 6}, {sec(5), true, -18, 6}},
 			[]nudge{{coach.NudgeSlowDown, sec(3.5)}}},
 		{"uncalibrated: no pace nudge", coach.Baseline{}, []phase{lead, {sec(8), true, -24, 9}}, nil},
+		{"calibrated without a calm live pace: no pace nudge", coach.Baseline{ArticulationRate: 4, MeanDBFS: -24}, []phase{lead, {sec(8), true, -24, 9}}, nil},
 		{"uncalibrated: louder against the start", coach.Baseline{}, []phase{lead, {sec(3), true, -30, 4}, {sec(4), true, -27, 4}},
 			[]nudge{{coach.NudgeLouder, sec(4.5)}}},
 		{"speech starting late: quiet counts from the onset", base, []phase{{sec(3), false, analysis.MinDBFS, 0}, {sec(8), true, -24, 5}},
@@ -103,7 +124,7 @@ func TestNudger(t *testing.T) {
 
 func TestNudgerNeverInTheQuietStart(t *testing.T) {
 	b := coach.DefaultBands()
-	n := coach.NewNudger(b, coach.Baseline{ArticulationRate: 4, MeanDBFS: -24})
+	n := coach.NewNudger(b, coach.Baseline{ArticulationRate: 4, LivePaceSPS: 4, MeanDBFS: -24})
 	// Very fast and very loud from the first syllable.
 	got := feed(n, []phase{{sec(0.3), false, analysis.MinDBFS, 0}, {sec(6), true, -6, 10}})
 	if len(got) != 1 {
@@ -116,7 +137,7 @@ func TestNudgerNeverInTheQuietStart(t *testing.T) {
 }
 
 func TestNudgerReset(t *testing.T) {
-	n := coach.NewNudger(coach.DefaultBands(), coach.Baseline{ArticulationRate: 4, MeanDBFS: -24})
+	n := coach.NewNudger(coach.DefaultBands(), coach.Baseline{ArticulationRate: 4, LivePaceSPS: 4, MeanDBFS: -24})
 	fast := []phase{{sec(0.5), false, analysis.MinDBFS, 0}, {sec(5), true, -24, 6}}
 	first := feed(n, fast)
 	n.Reset()
@@ -129,7 +150,7 @@ func TestNudgerReset(t *testing.T) {
 }
 
 func TestNudgerPushAllocs(t *testing.T) {
-	n := coach.NewNudger(coach.DefaultBands(), coach.Baseline{ArticulationRate: 4, MeanDBFS: -24})
+	n := coach.NewNudger(coach.DefaultBands(), coach.Baseline{ArticulationRate: 4, LivePaceSPS: 4, MeanDBFS: -24})
 	var el time.Duration
 	allocs := testing.AllocsPerRun(1000, func() {
 		el += chunk
@@ -151,12 +172,12 @@ func TestNudgerEdgeCases(t *testing.T) {
 		phases []phase
 		want   []nudge
 	}{
-		{"bands without nudge fields take the defaults: 14 % over is quiet", old, coach.Baseline{ArticulationRate: 4},
+		{"bands without nudge fields take the defaults: 14 % over is quiet", old, coach.Baseline{ArticulationRate: 4, LivePaceSPS: 4},
 			[]phase{lead, {sec(8), true, -24, 4.56}}, nil},
-		{"bands without nudge fields take the defaults: 20 % over after 3 s", old, coach.Baseline{ArticulationRate: 4},
+		{"bands without nudge fields take the defaults: 20 % over after 3 s", old, coach.Baseline{ArticulationRate: 4, LivePaceSPS: 4},
 			[]phase{lead, {sec(8), true, -24, 4.8}}, []nudge{{coach.NudgeSlowDown, sec(3.5)}}},
-		{"old baseline with speech rate only judges the live pace against it", coach.DefaultBands(), coach.Baseline{SpeechRate: 4},
-			[]phase{lead, {sec(8), true, -24, 4.8}}, []nudge{{coach.NudgeSlowDown, sec(3.5)}}},
+		{"old baseline with speech rate only: no pace nudge (the live pace has its own scale)", coach.DefaultBands(), coach.Baseline{SpeechRate: 4},
+			[]phase{lead, {sec(8), true, -24, 8}}, nil},
 		{"no rolling level yet at the end of the quiet start: reference taken when there is one", coach.DefaultBands(), coach.Baseline{},
 			[]phase{lead, {sec(2.5), true, analysis.MinDBFS, 4}, {sec(0.5), true, -30, 4}, {sec(4), true, -26, 4}},
 			[]nudge{{coach.NudgeLouder, sec(4.5)}}},
@@ -179,12 +200,22 @@ func TestNudgerEdgeCases(t *testing.T) {
 // TestNudgerElapsedGoingBack: a stream whose clock restarts (a new answer
 // pushed without Reset) is judged as a new answer, from its own onset.
 func TestNudgerElapsedGoingBack(t *testing.T) {
-	n := coach.NewNudger(coach.DefaultBands(), coach.Baseline{ArticulationRate: 4})
+	n := coach.NewNudger(coach.DefaultBands(), coach.Baseline{ArticulationRate: 4, LivePaceSPS: 4})
 	fast := []phase{{sec(0.5), false, analysis.MinDBFS, 0}, {sec(5), true, -24, 6}}
 	first := feed(n, fast)
 	second := feed(n, fast) // feed's clock starts again from 0
 	want := nudge{coach.NudgeSlowDown, sec(3.52)}
 	if len(first) != 1 || len(second) != 1 || first[0] != want || second[0] != want {
 		t.Errorf("first answer %v, second answer on a new clock %v: want each %v", first, second, want)
+	}
+}
+
+func BenchmarkNudgerPush(b *testing.B) {
+	n := coach.NewNudger(coach.DefaultBands(), coach.Baseline{ArticulationRate: 4, LivePaceSPS: 4, MeanDBFS: -24})
+	var el time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		el += chunk
+		n.Push(analysis.LiveStats{RollingDBFS: -24, PaceSPS: 4.2, Speaking: true, Elapsed: el})
 	}
 }
