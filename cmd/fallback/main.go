@@ -232,7 +232,7 @@ func (c *currentBaseline) set(b store.Baseline) {
 		return v
 	}
 	c.b = coach.Baseline{SpeechRate: known(b.SpeechRate), ArticulationRate: known(b.ArticulationRate), MeanDBFS: known(b.MeanDBFS),
-		F0MedianHz: known(b.F0MedianHz), F0RangeST: known(b.F0RangeST), TakenAt: b.TakenAt}
+		F0MedianHz: known(b.F0MedianHz), F0RangeST: known(b.F0RangeST), LivePaceSPS: known(b.LivePaceSPS), TakenAt: b.TakenAt}
 }
 
 func (c *currentBaseline) get() coach.Baseline {

@@ -20,6 +20,10 @@ type Baseline struct {
 	// second with pauses excluded), MeanDBFS the speech level, F0MedianHz
 	// and F0RangeST the pitch. NaN when unknown.
 	SpeechRate, ArticulationRate, MeanDBFS, F0MedianHz, F0RangeST float64
+	// LivePaceSPS is the live analyser's pace on the same reading, the
+	// yardstick of the live "slow down" nudge (its figures run on a scale
+	// of their own). NaN when unknown.
+	LivePaceSPS float64
 	// RecordingPath is the reading's WAV file, kept as given (the app
 	// gives it relative to its data folder) and never opened here.
 	RecordingPath string
@@ -60,10 +64,10 @@ func (db *DB) SaveBaseline(ctx context.Context, b *Baseline) error {
 	}
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO baseline (id, taken_at, speech_rate, articulation_rate, mean_dbfs,
-			f0_median_hz, f0_range_st, recording_path, passage)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			f0_median_hz, f0_range_st, live_pace_sps, recording_path, passage)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, formatTime(taken), nullReal(b.SpeechRate), nullReal(b.ArticulationRate), nullReal(b.MeanDBFS),
-		nullReal(b.F0MedianHz), nullReal(b.F0RangeST), b.RecordingPath, b.Passage)
+		nullReal(b.F0MedianHz), nullReal(b.F0RangeST), nullReal(b.LivePaceSPS), b.RecordingPath, b.Passage)
 	if err != nil {
 		return db.fail(op, err)
 	}
@@ -77,7 +81,7 @@ func (db *DB) SaveBaseline(ctx context.Context, b *Baseline) error {
 
 // baselineColumns are the columns scanBaseline reads, in its order.
 const baselineColumns = `id, taken_at, speech_rate, articulation_rate, mean_dbfs,
-	f0_median_hz, f0_range_st, recording_path, passage`
+	f0_median_hz, f0_range_st, live_pace_sps, recording_path, passage`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -88,7 +92,7 @@ func scanBaseline(s scanner) (Baseline, error) {
 		taken string
 	)
 	err := s.Scan(&b.ID, &taken, nanFloat{&b.SpeechRate}, nanFloat{&b.ArticulationRate}, nanFloat{&b.MeanDBFS},
-		nanFloat{&b.F0MedianHz}, nanFloat{&b.F0RangeST}, &b.RecordingPath, &b.Passage)
+		nanFloat{&b.F0MedianHz}, nanFloat{&b.F0RangeST}, nanFloat{&b.LivePaceSPS}, &b.RecordingPath, &b.Passage)
 	if err != nil {
 		return Baseline{}, err
 	}

@@ -23,6 +23,7 @@ func newBaseline(t time.Time, passage string) store.Baseline {
 		MeanDBFS:         -22.125,
 		F0MedianHz:       176.0625,
 		F0RangeST:        8.3333,
+		LivePaceSPS:      5.25,
 		RecordingPath:    "baselines/" + passage + ".wav",
 		Passage:          passage,
 	}

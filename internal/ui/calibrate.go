@@ -169,11 +169,7 @@ func (c *calibration) toggle() {
 		})
 		var base coach.Baseline
 		if err == nil {
-			var rep analysis.Report
-			rep, err = analysis.Analyze(clip, analysis.Options{})
-			if err == nil {
-				base, err = coach.BaselineFrom(rep)
-			}
+			base, err = coach.BaselineFromClip(clip, analysis.Options{})
 		}
 		fyne.Do(func() { c.measured(base, path, err) })
 	}()
@@ -196,6 +192,9 @@ func (c *calibration) measured(base coach.Baseline, path string, err error) {
 	c.state, c.got, c.path = calMeasured, base, path
 	c.status.SetText(baselineText(base) + "\n\nPress Enter to keep it as your baseline, or R to read again.")
 	c.keep.Enable()
+	c.keep.Importance, c.start.Importance = widget.HighImportance, widget.MediumImportance
+	c.keep.Refresh()
+	c.start.Refresh()
 	c.app.logf("ui: calibration measured %.2f syllables/s, %.1f dBFS, %.0f Hz", base.ArticulationRate, base.MeanDBFS, base.F0MedianHz)
 }
 
@@ -220,7 +219,7 @@ func (c *calibration) save() {
 		return
 	}
 	b := store.Baseline{TakenAt: c.got.TakenAt, SpeechRate: c.got.SpeechRate, ArticulationRate: c.got.ArticulationRate,
-		MeanDBFS: c.got.MeanDBFS, F0MedianHz: c.got.F0MedianHz, F0RangeST: c.got.F0RangeST,
+		MeanDBFS: c.got.MeanDBFS, F0MedianHz: c.got.F0MedianHz, F0RangeST: c.got.F0RangeST, LivePaceSPS: c.got.LivePaceSPS,
 		RecordingPath: practice.RelPath(c.app.deps.DataDir, c.path), Passage: "depot"}
 	c.keep.Disable()
 	ctx := c.ctx

@@ -128,9 +128,12 @@ func (a *App) turnBodyWith(scenarioID string, t store.Turn, findings []coach.Fin
 	note := widget.NewLabel("Coach: " + coach.Summary(findings))
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.HighImportance
-	line := widget.NewLabel(quote(t.LineText))
-	line.Wrapping = fyne.TextWrapWord
-	body := container.NewVBox(line)
+	body := container.NewVBox()
+	if t.LineText != "" { // the role-play shows the line above its report already
+		line := widget.NewLabel(quote(t.LineText))
+		line.Wrapping = fyne.TextWrapWord
+		body.Add(line)
+	}
 	if tl != nil {
 		body.Add(tl)
 	}

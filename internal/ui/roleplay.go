@@ -32,6 +32,9 @@ const (
 	stateFinished                   // the last turn is done or the rep left
 )
 
+// recordKeys is the key hint while a turn is played and answered.
+const recordKeys = "Space: start / stop · Esc: leave (finished turns are kept)"
+
 // levelRate is how often the meter and the clock are redrawn (≈ 30 Hz).
 const levelRate = 33 * time.Millisecond
 
@@ -61,6 +64,7 @@ type rolePlay struct {
 
 	turnLabel, line, step, elapsed, saveNote *widget.Label
 	nudge                                    *widget.Label // the one live nudge of an answer
+	keys                                     *widget.Label // the keys of the current step
 	status                                   *canvas.Text
 	cueDot                                   *canvas.Circle
 	meter                                    *LevelMeter
@@ -176,8 +180,8 @@ func (rp *rolePlay) build() {
 	rp.nudge.Importance = widget.WarningImportance
 	rp.nudge.Hide()
 	rp.elapsed = widget.NewLabel("0.0 s")
-	keys := widget.NewLabel("Space: start / stop · Esc: leave (finished turns are kept)")
-	keys.Importance = widget.LowImportance
+	rp.keys = widget.NewLabel(recordKeys)
+	rp.keys.Importance = widget.LowImportance
 
 	rp.saveNote = widget.NewLabel("")
 	rp.saveNote.Wrapping = fyne.TextWrapWord
@@ -214,7 +218,7 @@ func (rp *rolePlay) build() {
 	rp.recButtons = container.NewHBox(rp.begin, rp.finish, leave)
 	rp.reviewButtons = container.NewHBox(rp.nextBtn, retry, playBack, again, rp.otherBtn, widget.NewButton("Leave (Esc)", rp.leave))
 	rp.reviewButtons.Hide()
-	bottom := container.NewVBox(rp.recButtons, rp.reviewButtons, keys)
+	bottom := container.NewVBox(rp.recButtons, rp.reviewButtons, rp.keys)
 	content := container.NewBorder(top, bottom, nil, nil, container.NewVScroll(middle))
 	rp.ctx = a.show(sc.Title, content, rp.key)
 }
@@ -259,7 +263,7 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 	rp.last = res
 	rp.setCue(false)
 	rp.setStatus(fmt.Sprintf("Turn %d of %d measured", res.Index+1, len(rp.sc.Turns)), theme.Color(theme.ColorNameForeground))
-	t := store.Turn{Index: res.Index, LineID: res.TurnID, LineText: res.Line.Text, Variant: string(res.Variant),
+	t := store.Turn{Index: res.Index, LineID: res.TurnID, Variant: string(res.Variant), // the line is on screen above
 		Cue: res.Cue, Report: res.Report, Dropped: res.Dropped}
 	t.SelfChecks = res.SelfChecks
 	index := res.Index
@@ -307,12 +311,14 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 	}
 	rp.recButtons.Hide()
 	rp.reviewButtons.Show()
+	rp.keys.SetText("N or Enter: go on · R: retry this turn · P: play your answer · C: hear the customer again · Esc: leave")
 	rp.app.logf("ui: report of turn %d", res.Index+1)
 }
 
 // hideReport goes back to the recording layout.
 func (rp *rolePlay) hideReport() {
 	rp.nudge.Hide()
+	rp.keys.SetText(recordKeys)
 	rp.report.Hide()
 	rp.reviewButtons.Hide()
 	rp.recArea.Show()

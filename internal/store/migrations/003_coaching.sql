@@ -17,6 +17,7 @@ CREATE TABLE baseline (
 	mean_dbfs         REAL,
 	f0_median_hz      REAL,
 	f0_range_st       REAL,
+	live_pace_sps     REAL,  -- the live meter's pace on the reading (the live nudge's yardstick)
 	recording_path    TEXT NOT NULL,  -- as given (relative to the data folder)
 	passage           TEXT NOT NULL   -- which passage was read
 ) STRICT;
