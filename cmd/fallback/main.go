@@ -112,6 +112,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		defer db.Close()
 		deps.History = db
 		deps.SaveSelfChecks = db.SetSelfChecks
+		deps.DeleteAttempt = func(ctx context.Context, id string) error {
+			if err := db.DeleteAttempt(ctx, id); err != nil {
+				return err
+			}
+			return practice.DeleteRecordings(dataDir, id)
+		}
 		st = db
 		b, err := db.LatestBaseline(context.Background())
 		switch {

@@ -178,3 +178,34 @@ func TestSelfChecksAndTheCustomerLineAreKeptWithTheTurn(t *testing.T) {
 		t.Error("ticks for a turn not answered yet should be refused")
 	}
 }
+
+func TestDeleteRecordingsNamesOnlyAnAttemptFolder(t *testing.T) {
+	dir := t.TempDir()
+	id := "0b5c3f2e-8d7a-4c1b-9e6f-2a4d5c6b7e8f"
+	keep := filepath.Join(dir, "recordings", "calibration", "x.wav")
+	for _, p := range []string{filepath.Join(dir, "recordings", id, "turn-1.wav"), keep} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, bad := range []string{"", "..", "../recordings", "calibration", id + "/..", "not-a-uuid"} {
+		if err := practice.DeleteRecordings(dir, bad); err == nil {
+			t.Errorf("DeleteRecordings(%q) succeeded; only an attempt id may be named", bad)
+		}
+	}
+	if err := practice.DeleteRecordings(dir, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "recordings", id)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the attempt's folder is still there: %v", err)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("another recording was touched: %v", err)
+	}
+	if err := practice.DeleteRecordings(dir, id); err != nil {
+		t.Errorf("deleting again: %v, want nil (already gone)", err)
+	}
+}

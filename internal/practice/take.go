@@ -7,7 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"fallback/internal/pcm"
 )
@@ -127,4 +130,19 @@ func RecordingFile(dataDir, stored string) string {
 		return stored
 	}
 	return filepath.Join(dataDir, filepath.FromSlash(stored))
+}
+
+// DeleteRecordings removes the recordings folder of attempt id (after the
+// attempt itself was deleted from the store). The id must be a UUID, so
+// nothing outside dataDir/recordings can be named; a folder already gone is
+// not an error.
+func DeleteRecordings(dataDir, id string) error {
+	u, err := uuid.Parse(id)
+	if err != nil || u.String() != strings.ToLower(id) {
+		return fmt.Errorf("delete recordings: %q is not an attempt id", id)
+	}
+	if err := os.RemoveAll(filepath.Join(dataDir, "recordings", u.String())); err != nil {
+		return fmt.Errorf("delete recordings of attempt %s: %w", id, err)
+	}
+	return nil
 }

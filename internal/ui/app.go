@@ -71,6 +71,8 @@ type Deps struct {
 	// SaveSelfChecks keeps the rep's ticks of a stored turn's self-check
 	// (optional: without it ticks on reopened results are not kept).
 	SaveSelfChecks func(ctx context.Context, attemptID string, index int, checks []store.SelfCheck) error
+	// DeleteAttempt removes an attempt and its recordings (optional).
+	DeleteAttempt func(ctx context.Context, id string) error
 	// SaveBaseline keeps a calibration (optional: without it calibration
 	// measures but cannot keep the result).
 	SaveBaseline func(ctx context.Context, b *store.Baseline) error

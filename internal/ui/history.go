@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -90,6 +91,32 @@ func (a *App) historyList(header fyne.CanvasObject, items []store.AttemptSummary
 		}
 		withAttempt(i, "Cannot finish this attempt", a.ResumeRolePlay)
 	}
+	remove := func(i int) {
+		if i < 0 || i >= len(items) || a.deps.DeleteAttempt == nil {
+			return
+		}
+		it := items[i]
+		a.confirm("Delete this attempt?", fmt.Sprintf("%s — %s, %s.\n\nIts measurements and its recordings are deleted. Nothing else is touched.",
+			it.StartedAt.Local().Format("Mon 2 Jan 2006 15:04"), it.ScenarioTitle, plural(it.TurnCount, "turn")), func(ok bool) {
+			if !ok {
+				return
+			}
+			del := a.deps.DeleteAttempt
+			a.work.Add(1)
+			go func() {
+				defer a.work.Done()
+				err := del(context.Background(), it.ID)
+				fyne.Do(func() {
+					if err != nil {
+						a.showError("The attempt could not be deleted", err)
+						return
+					}
+					a.logf("ui: deleted attempt %s", it.ID)
+					a.ShowHistory()
+				})
+			}()
+		})
+	}
 	openBtn := widget.NewButton("Open (Enter)", func() { open(selected) })
 	openBtn.Importance = widget.HighImportance
 	finishBtn := widget.NewButton("Finish this attempt (F)", func() { finish(selected) })
@@ -102,7 +129,11 @@ func (a *App) historyList(header fyne.CanvasObject, items []store.AttemptSummary
 		}
 	}
 	list.Select(0)
-	a.show("History", container.NewBorder(header, container.NewHBox(openBtn, finishBtn), nil, nil, list), func(ev *fyne.KeyEvent) {
+	deleteBtn := widget.NewButton("Delete… (D)", func() { remove(selected) })
+	if a.deps.DeleteAttempt == nil {
+		deleteBtn.Disable()
+	}
+	a.show("History", container.NewBorder(header, container.NewHBox(openBtn, finishBtn, deleteBtn), nil, nil, list), func(ev *fyne.KeyEvent) {
 		if listKey(ev, list, selected, len(items)) {
 			return
 		}
@@ -111,6 +142,8 @@ func (a *App) historyList(header fyne.CanvasObject, items []store.AttemptSummary
 			open(selected)
 		case fyne.KeyF:
 			finish(selected)
+		case fyne.KeyD, fyne.KeyDelete:
+			remove(selected)
 		case fyne.KeyEscape:
 			a.ShowHome()
 		}

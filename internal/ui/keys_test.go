@@ -286,3 +286,39 @@ func TestKeysAfterChoosingInASelectAndAList(t *testing.T) {
 		t.Fatalf("Enter with the history list focused showed %q, want Results", got)
 	}
 }
+
+func TestDeleteAnAttemptAfterConfirming(t *testing.T) {
+	h := &fakeHistory{atts: []store.Attempt{{ID: "a1", ScenarioID: "late", ScenarioTitle: "Two days late",
+		StartedAt: time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC), FinishedAt: time.Date(2026, 11, 20, 9, 32, 0, 0, time.UTC),
+		Turns: []store.Turn{{Index: 0, LineID: "t1", Report: report(820 * time.Millisecond)}}}}}
+	deleted := make(chan string, 1)
+	shown := make(chan string, 16)
+	steps := make(chan string, 16)
+	_, w := newUI(t, ui.Deps{Scenarios: scenarios(), History: h,
+		DeleteAttempt: func(_ context.Context, id string) error { deleted <- id; return nil },
+		Shown:         func(s string) { shown <- s }, Log: func(f string, args ...any) { steps <- fmt.Sprintf(f, args...) }})
+	c := w.Canvas()
+	waitShown(t, shown, "Scenarios")
+	key(c, fyne.KeyH)
+	waitShown(t, shown, "History", "History")
+	key(c, fyne.KeyD)
+	if got := texts(t, c); !strings.Contains(got, "Delete this attempt?") || !strings.Contains(got, "Nothing else is touched") {
+		t.Fatalf("D should ask first:\n%s", got)
+	}
+	key(c, fyne.KeyEscape) // no: nothing is deleted
+	select {
+	case id := <-deleted:
+		t.Fatalf("Escape deleted %s", id)
+	default:
+	}
+	key(c, fyne.KeyD)
+	tapButton(t, c, "Yes")
+	select {
+	case id := <-deleted:
+		if id != "a1" {
+			t.Errorf("deleted %q, want a1", id)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("confirming did not delete the attempt")
+	}
+}
