@@ -321,4 +321,5 @@ func TestDeleteAnAttemptAfterConfirming(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("confirming did not delete the attempt")
 	}
+	waitShown(t, shown, "History", "History") // the list again, read afresh
 }
