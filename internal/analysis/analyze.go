@@ -144,10 +144,13 @@ func (a *analyser) sec(n int) time.Duration {
 
 func (a *analyser) samples(s float64) int { return max(1, int(math.Round(s*a.rate))) }
 
-// wide returns x decimated to about detectRate (x itself below 32 kHz).
+// wide returns x decimated to about detectRate (x itself below 32 kHz),
+// with mains hum removed (rejectHum): every measure of the sound but the
+// levels, which are of x, is taken from it.
 func (a *analyser) wide() decimated {
 	if a.d16 == nil {
 		d := decimate(a.x, a.rate, detectRate)
+		d.y = rejectHum(d.y, d.rate, nil)
 		a.d16 = &d
 	}
 	return *a.d16

@@ -12,9 +12,12 @@ import (
 // of quasi-periodic vibration of the vocal folds with a period in the
 // pitch band, lasting at least one syllable nucleus. (Breath, clicks,
 // typing and whispered coughs are aperiodic; mains hum and buzz are
-// periodic, but at 50/60 Hz, which is below the band searched here, and
-// their harmonics do not make a period inside it; a gated tone is removed
-// by the 900 Hz low-pass or, below it, fails the drift test.) So a stretch
+// periodic, and their harmonics (100, 150, 180 Hz ...) lie in the band
+// searched here, so they are taken out of the signal before this test, by
+// the comb of rejectHum on the wide signal, where they would otherwise
+// hide a quiet voice or make one steady run of the whole clip; a gated
+// tone is removed by the 900 Hz low-pass or, below it, fails the drift
+// test.) So a stretch
 // of sound is speech only if it holds a voiced run (voicedRunSec of
 // consecutive periodic frames whose period moves smoothly); unvoiced sound
 // is kept only where it touches voiced sound (a fricative or a stop
