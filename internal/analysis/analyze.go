@@ -461,6 +461,13 @@ func (a *analyser) detect() {
 	// Only voice is speech (voice.go).
 	a.voice = a.voicing(a.active)
 	a.active = a.keepVoice(a.active, a.voice)
+	for i := range a.active {
+		limit := len(a.x)
+		if i+1 < len(a.active) {
+			limit = a.active[i+1].start
+		}
+		a.active[i].end = a.voice.voicedOn(a.active[i], limit)
+	}
 	for _, s := range a.active {
 		if n := len(a.speech); n > 0 && s.start-a.speech[n-1].end < a.minPause {
 			a.speech[n-1].end = s.end
