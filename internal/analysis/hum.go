@@ -191,10 +191,10 @@ func rejectHum(y []float32, rate float64, speech []segment) []float32 {
 	}
 	// Hum is what the room tone holds: with less than humQuietSec of it
 	// there is no telling hum from a voice of steady pitch (a synthesiser's
-	// 120 Hz is periodic in 0.1 s too), and nothing is removed.
-	// The first look is at blocks of one period: the energy of hum over a
-	// 10 ms block depends on its phase (10 ms is 0.6 of a 60 Hz period),
-	// over a whole period it does not.
+	// 120 Hz is periodic in 0.1 s too), and nothing is removed. The first
+	// look is at blocks of one period: the energy of hum over a 10 ms
+	// block depends on its phase (10 ms is 0.6 of a 60 Hz period), over a
+	// whole period it does not.
 	q, n := quiet(out, blockMS(y, per), per)
 	if float64(n) < humQuietSec*rate {
 		return y
