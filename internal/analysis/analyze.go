@@ -144,10 +144,13 @@ func (a *analyser) sec(n int) time.Duration {
 
 func (a *analyser) samples(s float64) int { return max(1, int(math.Round(s*a.rate))) }
 
-// wide returns x decimated to about detectRate (x itself below 32 kHz).
+// wide returns x decimated to about detectRate (x itself below 32 kHz),
+// with mains hum removed (rejectHum): every measure of the sound but the
+// levels, which are of x, is taken from it.
 func (a *analyser) wide() decimated {
 	if a.d16 == nil {
 		d := decimate(a.x, a.rate, detectRate)
+		d.y = rejectHum(d.y, d.rate, nil)
 		a.d16 = &d
 	}
 	return *a.d16
@@ -458,6 +461,13 @@ func (a *analyser) detect() {
 	// Only voice is speech (voice.go).
 	a.voice = a.voicing(a.active)
 	a.active = a.keepVoice(a.active, a.voice)
+	for i := range a.active {
+		limit := len(a.x)
+		if i+1 < len(a.active) {
+			limit = a.active[i+1].start
+		}
+		a.active[i].end = a.voice.voicedOn(a.active[i], limit)
+	}
 	for _, s := range a.active {
 		if n := len(a.speech); n > 0 && s.start-a.speech[n-1].end < a.minPause {
 			a.speech[n-1].end = s.end

@@ -1,83 +1,14 @@
 package analysis
 
 import (
-	"encoding/csv"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"fallback/internal/pcm"
 )
-
-// realCorpus is the real-voice corpus beside the repository (CC BY-SA
-// audio, read at test time, never copied here). Its absence fails the
-// tests: ../shared is always there in CI.
-const realCorpus = "../../../shared/realcorpus"
-
-// pitchClip is a clip of the real-voice corpus with its F0 truth.
-type pitchClip struct {
-	name string
-	clip pcm.Clip
-	cue  time.Duration
-	f0   float64   // reference median F0, Hz
-	segs []segment // the clauses, in samples
-}
-
-// readReal reads the named files of the real-voice corpus and their truth.
-func readReal(t *testing.T, names ...string) []pitchClip {
-	t.Helper()
-	f, err := os.Open(filepath.Join(realCorpus, "truth.csv"))
-	if err != nil {
-		t.Fatalf("real-voice corpus missing: %v", err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) < 2 {
-		t.Fatalf("truth.csv: %v", err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
-	truth := map[string][]string{}
-	for _, r := range rows[1:] {
-		truth[r[col["file"]]] = r
-	}
-	var out []pitchClip
-	for _, n := range names {
-		r, ok := truth[n]
-		if !ok {
-			t.Fatalf("%s: not in truth.csv", n)
-		}
-		f0, err1 := strconv.ParseFloat(r[col["f0_median_hz"]], 64)
-		cue, err2 := strconv.ParseFloat(r[col["cue_s"]], 64)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("%s: truth row: %v %v", n, err1, err2)
-		}
-		c, err := pcm.ReadFile(filepath.Join(realCorpus, "corpus", n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var segs []segment
-		for _, cl := range strings.Split(r[col["clauses"]], ";") {
-			a, b, ok := strings.Cut(cl, "-")
-			s, err1 := strconv.ParseFloat(a, 64)
-			e, err2 := strconv.ParseFloat(b, 64)
-			if !ok || err1 != nil || err2 != nil {
-				t.Fatalf("%s: clause %q", n, cl)
-			}
-			segs = append(segs, segment{int(s * float64(c.Rate)), int(e * float64(c.Rate))})
-		}
-		out = append(out, pitchClip{n, c, time.Duration(cue * float64(time.Second)), f0, segs})
-	}
-	return out
-}
 
 // sincResample converts c to rate with a plain windowed sinc evaluated at
 // every output sample (slow and independent of the analyser's resampler):
@@ -152,7 +83,7 @@ func TestPitchRealRates(t *testing.T) {
 				if rate != c.Rate {
 					c = sincResample(c, rate)
 				}
-				f0 := medianF0(t, c, rc.cue)
+				f0 := medianF0(t, c, rc.cueDur())
 				if e := f0/rc.f0 - 1; math.Abs(e) > 0.05 {
 					t.Errorf("%d Hz: median F0 %.1f Hz, reference %.1f Hz (%+.1f %%)", rate, f0, rc.f0, 100*e)
 				}
@@ -182,7 +113,7 @@ func TestPitchRealHum(t *testing.T) {
 	for _, rc := range readReal(t, realRateClips...) {
 		for _, h := range hums {
 			t.Run(rc.name+" "+h.name, func(t *testing.T) {
-				f0 := medianF0(t, addHum(rc.clip, h.f0, h.amps, -30), rc.cue)
+				f0 := medianF0(t, addHum(rc.clip, h.f0, h.amps, -30), rc.cueDur())
 				if e := f0/rc.f0 - 1; math.Abs(e) > 0.10 {
 					t.Errorf("median F0 %.1f Hz, reference %.1f Hz (%+.1f %%)", f0, rc.f0, 100*e)
 				}
@@ -257,11 +188,16 @@ func glide(rate int, sec, f1, f2 float64) (pcm.Clip, []float64) {
 	return pcm.Clip{Rate: rate, Samples: x}, f
 }
 
-// trackClip runs the pitch tracker over the whole clip.
-func trackClip(c pcm.Clip) (decimated, []pitchFrame) {
+// trackClip runs the pitch tracker over the samples [lo, hi) of c.
+func trackClip(c pcm.Clip, lo, hi int) (decimated, []pitchFrame) {
 	d := decimate(c.Samples, float64(c.Rate), decimRate)
-	return d, track(d, []segment{{0, len(c.Samples)}})
+	return d, track(d, []segment{{lo, hi}})
 }
+
+// glideRoomSec: the glide sits between 1.2 s of room tone on each side, as
+// an answer does: hum is told from a voice of steady pitch by its presence
+// in the room (rejectHum needs humQuietSec of it).
+const glideRoomSec = 1.2
 
 // A glide is followed frame by frame at every rate, with no octave jump,
 // also under -30 dBFS hum.
@@ -280,7 +216,10 @@ func TestPitchGlide(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, f := glide(tc.rate, 2, tc.f1, tc.f2)
+			g, gf := glide(tc.rate, 2, tc.f1, tc.f2)
+			pad := int(glideRoomSec * float64(tc.rate))
+			c := pcm.Clip{Rate: tc.rate, Samples: append(append(make([]float32, pad), g.Samples...), make([]float32, pad)...)}
+			f := append(append(make([]float64, pad), gf...), make([]float64, pad)...)
 			if tc.hum {
 				mains := 60.0
 				if tc.rate == 22050 {
@@ -289,12 +228,12 @@ func TestPitchGlide(t *testing.T) {
 				c = addHum(c, mains, []float64{1, 0.6, 0.8, 0.4}, -30)
 			}
 			c = withNoise(c, -60, 5)
-			d, fr := trackClip(c)
+			d, fr := trackClip(c, pad, pad+len(gf))
 			var voiced, bad int
 			for _, p := range fr {
 				i := int(math.Round(float64(p.t * d.fac))) // sample of c
-				if i < len(f)/20 || i >= len(f)-len(f)/20 {
-					continue // the window reaches past the ends
+				if i < pad+len(gf)/20 || i >= pad+len(gf)-len(gf)/20 {
+					continue // the window reaches past the ends of the glide
 				}
 				if p.f0 == 0 {
 					continue
@@ -365,7 +304,7 @@ func TestRejectHum(t *testing.T) {
 	for i := range noise {
 		noise[i] = float32(0.01 * r.NormFloat64())
 	}
-	if y := rejectHum(noise, nil); &y[0] != &noise[0] {
+	if y := rejectHum(noise, pitchRate, nil); &y[0] != &noise[0] {
 		t.Error("noise without hum was filtered")
 	}
 	for _, mains := range []float64{50, 60, 60.05} {
@@ -378,7 +317,7 @@ func TestRejectHum(t *testing.T) {
 			}
 			x[i] = noise[i] + float32(h[i])
 		}
-		y := rejectHum(x, nil)
+		y := rejectHum(x, pitchRate, nil)
 		var eh, er float64
 		for i := pitchRate; i < len(y)-pitchRate; i++ {
 			eh += h[i] * h[i]

@@ -12,9 +12,12 @@ import (
 // of quasi-periodic vibration of the vocal folds with a period in the
 // pitch band, lasting at least one syllable nucleus. (Breath, clicks,
 // typing and whispered coughs are aperiodic; mains hum and buzz are
-// periodic, but at 50/60 Hz, which is below the band searched here, and
-// their harmonics do not make a period inside it; a gated tone is removed
-// by the 900 Hz low-pass or, below it, fails the drift test.) So a stretch
+// periodic, and their harmonics (100, 150, 180 Hz ...) lie in the band
+// searched here, so they are taken out of the signal before this test, by
+// the comb of rejectHum on the wide signal, where they would otherwise
+// hide a quiet voice or make one steady run of the whole clip; a gated
+// tone is removed by the 900 Hz low-pass or, below it, fails the drift
+// test.) So a stretch
 // of sound is speech only if it holds a voiced run (voicedRunSec of
 // consecutive periodic frames whose period moves smoothly); unvoiced sound
 // is kept only where it touches voiced sound (a fricative or a stop
@@ -99,6 +102,8 @@ type voicing struct {
 	voiced   []bool    // frame is in a voiced run
 	floor    []float32 // noise floor of level, dB, tracked (trackFloor)
 	floorMin []float32
+	reach    int     // samples of x the correlation of a frame reaches past its centre
+	median   float32 // median level of the voiced frames, dB
 }
 
 // voicing computes the voiced runs of the clip inside segs (samples of x).
@@ -116,6 +121,7 @@ func (a *analyser) voicing(segs []segment) voicing {
 	lmax := int(math.Ceil(g.rate / voiceF0Min))
 	cs := make([]float64, lmax+2)
 	periodic := make([]bool, nf)
+	v.reach = (win + lmax) / 2 * fac
 	// Frames of the segments and of voiceMarginSec around them: a run of
 	// voicing is measured whole even where the energy detector cut a
 	// syllable in noise into pieces.
@@ -204,6 +210,13 @@ func (a *analyser) voicing(segs []segment) voicing {
 		}
 		i = j
 	}
+	var lv []float64
+	for k, on := range v.voiced {
+		if on {
+			lv = append(lv, float64(v.level[k]))
+		}
+	}
+	v.median = float32(quantile(lv, 0.5))
 	return v
 }
 
@@ -565,3 +578,32 @@ func highpassAt(x []float32, rate, fc float64) []float32 {
 // is prone to octave-down errors (Talkin 1995, RAPT). Shared by the voice
 // test here and the live analyser.
 const octaveTol = 0.90
+
+// voicedOn returns where the voiced run holding the last frame of s ends
+// after s, no later than limit, or s.end. In noise the energy detector
+// loses the weak voiced end of a word (a nasal, an unstressed vowel, a
+// voice bar), whose energy sinks under the noise's, before its voicing
+// stops: the correlation over two periods still finds the period at an
+// SNR of 0 dB in the band (voiceNCCF), so the run of voiced frames goes on
+// to where the voice ends. That is used only where the noise can hide
+// voice (voiceEndSNR); elsewhere the energy end is the sharper one. A
+// frame's correlation reaches v.reach past its centre, so a frame stays
+// periodic until its centre is that far past the end of the voice, less
+// the half frame it stands for.
+func (v *voicing) voicedOn(s segment, limit int) int {
+	f := (s.end - 1) / v.hop
+	if f < 0 || f >= len(v.voiced) || !v.voiced[f] || v.median-v.floor[f] >= voiceEndSNR {
+		return s.end
+	}
+	for f+1 < len(v.voiced) && v.voiced[f+1] {
+		f++
+	}
+	return max(s.end, min(limit, f*v.hop+v.hop/2-v.reach))
+}
+
+// voiceEndSNR: voiced sounds lie within about 25 dB of a voice's median
+// level (from stressed vowels down to nasals and voice bars); with the
+// band's noise floor 30 dB or more under that median, the energy threshold
+// (marginDB over the floor) is under all of them and finds the end of the
+// voice itself, to the sample, where voicing knows it only to a frame.
+const voiceEndSNR = 30.0

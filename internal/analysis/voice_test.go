@@ -1,79 +1,13 @@
 package analysis
 
 import (
-	"encoding/csv"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"fallback/internal/pcm"
 )
-
-// Real voices: clips of the realcorpus (CC BY-SA 3.0, see its CREDITS.txt),
-// read from ../shared at test time, never copied into the repository. CI
-// always has ../shared, so a missing corpus fails.
-const realDir = "../../../shared/realcorpus"
-
-// realClip is a realcorpus file with its truth.
-type realClip struct {
-	clip           pcm.Clip
-	onset, offset  float64
-	pauses         [][2]float64
-	floorDBFS      float64
-	speechDBFS     float64
-	cue            float64
-	name, class    string
-	clauseSegments [][2]float64
-}
-
-func loadReal(t *testing.T, name string) realClip {
-	t.Helper()
-	c, err := pcm.ReadFile(filepath.Join(realDir, "corpus", name))
-	if err != nil {
-		t.Fatalf("realcorpus missing: %v", err)
-	}
-	f, err := os.Open(filepath.Join(realDir, "truth.csv"))
-	if err != nil {
-		t.Fatalf("realcorpus missing: %v", err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
-	num := func(r []string, k string) float64 {
-		v, _ := strconv.ParseFloat(r[col[k]], 64)
-		return v
-	}
-	for _, r := range rows[1:] {
-		if r[col["file"]] != name {
-			continue
-		}
-		rc := realClip{clip: c, name: name, class: r[col["class"]],
-			onset: num(r, "onset_s"), offset: num(r, "offset_s"), cue: num(r, "cue_s"),
-			floorDBFS: num(r, "floor_dbfs"), speechDBFS: num(r, "mean_dbfs")}
-		for _, p := range strings.Split(r[col["pauses"]], ";") {
-			a, b, ok := strings.Cut(p, "-")
-			if ok {
-				x, _ := strconv.ParseFloat(a, 64)
-				y, _ := strconv.ParseFloat(b, 64)
-				rc.pauses = append(rc.pauses, [2]float64{x, y})
-			}
-		}
-		return rc
-	}
-	t.Fatalf("%s not in truth.csv", name)
-	return realClip{}
-}
 
 // Disturbances, mixed in by the tests (generated here, like the
 // realcorpus's own, but with other seeds, shapes and levels).
@@ -289,7 +223,7 @@ func TestRealVoiceWithDisturbances(t *testing.T) {
 				mix(s, rate, at, v)
 			}
 			c := pcm.Clip{Rate: rate, Samples: s}
-			rep, err := Analyze(c, Options{Cue: time.Duration(rc.cue * float64(time.Second))})
+			rep, err := Analyze(c, Options{Cue: rc.cueDur()})
 			if err != nil || rep.NoSpeech {
 				t.Fatalf("%v %+v", err, rep)
 			}
