@@ -111,7 +111,7 @@ func startXvfb(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x860x24", "-nolisten", "tcp")
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1920x1080x24", "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{w}
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
@@ -354,9 +354,14 @@ func TestEndToEnd(t *testing.T) {
 		key("space")
 		logs.waitFor(t, regexp.MustCompile(fmt.Sprintf(`turn=%d measured`, i)), 30*time.Second)
 		logs.waitFor(t, regexp.MustCompile(fmt.Sprintf(`ui: report of turn %d`, i)), 10*time.Second)
-		if i == 1 {
+		if i == 1 { // the report as a rep sees it, from a small laptop to a big screen
 			time.Sleep(700 * time.Millisecond)
 			screenshot(t, env, win, "03b-turn-report.png")
+			for _, size := range [][2]string{{"800", "600"}, {"1920", "1080"}, {"960", "680"}} {
+				run(t, env, "xdotool", "windowsize", win, size[0], size[1])
+				time.Sleep(800 * time.Millisecond)
+				screenshot(t, env, win, fmt.Sprintf("03c-turn-report-%sx%s.png", size[0], size[1]))
+			}
 		}
 		key("n") // the customer answers, or after the last turn the summary
 	}

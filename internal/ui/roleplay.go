@@ -65,6 +65,7 @@ type rolePlay struct {
 	turnLabel, line, step, elapsed, saveNote *widget.Label
 	nudge                                    *widget.Label // the one live nudge of an answer
 	keys                                     *widget.Label // the keys of the current step
+	brief                                    *widget.Label // hidden on a report, to leave it the room
 	status                                   *canvas.Text
 	cueDot                                   *canvas.Circle
 	meter                                    *LevelMeter
@@ -153,8 +154,8 @@ func (rp *rolePlay) build() {
 	a, sc := rp.app, rp.sc
 	persona := widget.NewLabelWithStyle(fmt.Sprintf("%s — %s, %s · %s", sc.Persona.Name, sc.Persona.Role, sc.Persona.Company, sc.Persona.Mood),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	brief := widget.NewLabel(reflow(sc.Brief))
-	brief.Wrapping = fyne.TextWrapWord
+	rp.brief = widget.NewLabel(reflow(sc.Brief))
+	rp.brief.Wrapping = fyne.TextWrapWord
 
 	rp.turnLabel = widget.NewLabel("")
 	rp.line = widget.NewLabel("")
@@ -182,6 +183,7 @@ func (rp *rolePlay) build() {
 	rp.elapsed = widget.NewLabel("0.0 s")
 	rp.keys = widget.NewLabel(recordKeys)
 	rp.keys.Importance = widget.LowImportance
+	rp.keys.Wrapping = fyne.TextWrapWord
 
 	rp.saveNote = widget.NewLabel("")
 	rp.saveNote.Wrapping = fyne.TextWrapWord
@@ -197,9 +199,11 @@ func (rp *rolePlay) build() {
 	rp.begin.Importance = widget.HighImportance
 	leave := widget.NewButton("Leave (Esc)", rp.leave)
 
-	retry := widget.NewButton("Retry this turn (R)", rp.retry)
-	playBack := widget.NewButton("Play your answer (P)", rp.playAnswer)
-	again := widget.NewButton("Hear the customer again (C)", rp.playCustomer)
+	// Short labels: the row must fit an 800-pixel window; the key hint
+	// below says each in full.
+	retry := widget.NewButton("Retry (R)", rp.retry)
+	playBack := widget.NewButton("Play answer (P)", rp.playAnswer)
+	again := widget.NewButton("Customer again (C)", rp.playCustomer)
 	rp.nextBtn = widget.NewButton("Next (N)", rp.next)
 	rp.otherBtn = widget.NewButton("", rp.playOther)
 	rp.otherBtn.Hide()
@@ -210,7 +214,7 @@ func (rp *rolePlay) build() {
 	}
 
 	meterRow := container.NewBorder(nil, nil, container.NewHBox(cueBox, widget.NewLabel("Level")), rp.elapsed, rp.meter)
-	top := container.NewVBox(a.nav(""), persona, brief, rp.saveNote, widget.NewSeparator(), rp.turnLabel, showLine, rp.line)
+	top := container.NewVBox(a.nav(""), persona, rp.brief, rp.saveNote, widget.NewSeparator(), rp.turnLabel, showLine, rp.line)
 	rp.recArea = container.NewVBox(meterRow, rp.nudge, showStep, rp.step)
 	rp.report = container.NewVBox()
 	rp.report.Hide()
@@ -287,9 +291,9 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 		next := rp.sc.Turns[res.Index+1]
 		switch {
 		case v == coach.Escalated && next.Softened != nil:
-			rp.other, rp.otherText = next.Softened, "Hear what a calm answer gets (O)"
+			rp.other, rp.otherText = next.Softened, "If calm… (O)"
 		case v == coach.Softened && next.Escalated != nil:
-			rp.other, rp.otherText = next.Escalated, "Hear what a hair-trigger answer gets (O)"
+			rp.other, rp.otherText = next.Escalated, "If hair-trigger… (O)"
 		}
 	}
 	if note := coach.DefaultsNote(rp.run.Baseline()); note != "" {
@@ -302,22 +306,28 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 	}
 	rp.report.Objects = append(extra, body)
 	rp.recArea.Hide()
+	rp.brief.Hide()
 	rp.report.Show()
 	rp.report.Refresh()
 	if rp.run.Done() {
-		rp.nextBtn.SetText("See the summary (N)")
+		rp.nextBtn.SetText("Summary (N)")
 	} else {
-		rp.nextBtn.SetText("Next: the customer answers (N)")
+		rp.nextBtn.SetText("Next (N)")
 	}
 	rp.recButtons.Hide()
 	rp.reviewButtons.Show()
-	rp.keys.SetText("N or Enter: go on · R: retry this turn · P: play your answer · C: hear the customer again · Esc: leave")
+	keys := "N or Enter: the customer answers · R: retry this turn · P: play your answer · C: hear the customer again"
+	if rp.other != nil {
+		keys += " · O: hear the line the other kind of answer gets"
+	}
+	rp.keys.SetText(keys + " · Esc: leave")
 	rp.app.logf("ui: report of turn %d", res.Index+1)
 }
 
 // hideReport goes back to the recording layout.
 func (rp *rolePlay) hideReport() {
 	rp.nudge.Hide()
+	rp.brief.Show()
 	rp.keys.SetText(recordKeys)
 	rp.report.Hide()
 	rp.reviewButtons.Hide()

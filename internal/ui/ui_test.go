@@ -402,7 +402,7 @@ func TestRolePlayRunsToResults(t *testing.T) {
 				t.Fatalf("no report of turn %d", turn)
 			}
 		}
-		if got := texts(t, w.Canvas()); !strings.Contains(got, "Pause before replying") || !strings.Contains(got, "Retry this turn (R)") {
+		if got := texts(t, w.Canvas()); !strings.Contains(got, "Pause before replying") || !strings.Contains(got, "Retry (R)") {
 			t.Errorf("turn %d report:\n%s", turn, got)
 		}
 		if got := texts(t, w.Canvas()); turn == 1 && !strings.Contains(got, "Frank softened") {
