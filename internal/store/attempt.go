@@ -584,7 +584,7 @@ func (db *DB) ListAttempts(ctx context.Context, limit int) ([]AttemptSummary, er
 // UnfinishedAttempts returns summaries of the attempts that were begun and
 // not finished, newest first.
 func (db *DB) UnfinishedAttempts(ctx context.Context) ([]AttemptSummary, error) {
-	return db.listAttempts(ctx, "list unfinished attempts", "WHERE a.finished_at IS NULL", 0)
+	return db.listAttempts(ctx, "list unfinished attempts", "WHERE finished_at IS NULL", 0)
 }
 
 // listAttempts runs the summary query with where, a fixed clause written
@@ -593,17 +593,38 @@ func (db *DB) listAttempts(ctx context.Context, op, where string, limit int) ([]
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := db.db.QueryContext(ctx, `
+	// The attempts are picked (and limited) first, from attempt_started_at,
+	// and only then summed, from the covering index turn_summary. A page of
+	// the list sums the turns of its attempts one attempt at a time; the
+	// whole list sums all turns in one scan of the index instead, which
+	// over 10,000 attempts took 44 ms against 66 ms (BenchmarkProgress).
+	const attempts = `(SELECT id, scenario_id, scenario_title, planned_turns, started_at, finished_at
+		FROM attempt ` + "%s" + ` ORDER BY started_at DESC, id DESC LIMIT ?) a`
+	var query string
+	if limit > 0 || where != "" {
+		query = `
 		SELECT a.id, a.scenario_id, a.scenario_title, a.planned_turns, a.started_at, a.finished_at,
-			count(t.id),
+			count(t.attempt_id),
 			count(CASE WHEN t.no_speech = 0 THEN 1 END),
 			avg(CASE WHEN t.no_speech = 0 THEN t.latency_ms END),
 			avg(CASE WHEN t.no_speech = 0 AND abs(t.mean_dbfs) <= 1.7976931348623157e308 THEN t.mean_dbfs END)
-		FROM attempt a LEFT JOIN turn t ON t.attempt_id = a.id
-		`+where+`
+		FROM ` + fmt.Sprintf(attempts, where) + ` LEFT JOIN turn t ON t.attempt_id = a.id
 		GROUP BY a.id
-		ORDER BY a.started_at DESC, a.id DESC
-		LIMIT ?`, limit)
+		ORDER BY a.started_at DESC, a.id DESC`
+	} else {
+		query = `
+		SELECT a.id, a.scenario_id, a.scenario_title, a.planned_turns, a.started_at, a.finished_at,
+			coalesce(s.turns, 0), coalesce(s.spoken, 0), s.latency, s.level
+		FROM ` + fmt.Sprintf(attempts, where) + ` LEFT JOIN (
+			SELECT attempt_id,
+				count(*) AS turns,
+				count(CASE WHEN no_speech = 0 THEN 1 END) AS spoken,
+				avg(CASE WHEN no_speech = 0 THEN latency_ms END) AS latency,
+				avg(CASE WHEN no_speech = 0 AND abs(mean_dbfs) <= 1.7976931348623157e308 THEN mean_dbfs END) AS level
+			FROM turn GROUP BY attempt_id) s ON s.attempt_id = a.id
+		ORDER BY a.started_at DESC, a.id DESC`
+	}
+	rows, err := db.db.QueryContext(ctx, query, limit)
 	if err != nil {
 		return nil, db.fail(op, err)
 	}
