@@ -234,6 +234,12 @@ func testScenario(t *testing.T) (scenario.Scenario, fstest.MapFS) {
 		"l2s.wav": {Data: wavBytes(t, buzz(lenSoftened))},
 		"l2e.wav": {Data: wavBytes(t, buzz(lenEscalated))},
 	}
+	return testScenarioWith(fsys)
+}
+
+// testScenarioWith is the two-turn test scenario over the line audio in
+// fsys (l1.wav, l2.wav, l2s.wav, l2e.wav).
+func testScenarioWith(fsys fstest.MapFS) (scenario.Scenario, fstest.MapFS) {
 	sc := scenario.Scenario{
 		ID: "test", Title: "Test",
 		Turns: []scenario.Turn{
