@@ -20,9 +20,10 @@ const recordRate = 16000
 // meant for playback of music; through PulseAudio's ALSA plugin they held
 // the cue tone back by over a second and the live meter by as much.
 const (
-	// inputLatency sizes the blocking-read buffer: room for a file sync
-	// in the recording goroutine (tens of ms) with no overflow, and still a
-	// meter that follows the voice.
+	// inputLatency sizes the blocking-read buffer: room for a scheduling
+	// hiccup of the reader goroutine with no overflow (disk writes happen
+	// on the capture's writer goroutine, off the read path), a meter that
+	// follows the voice, and a stall watchdog of max(1 s, 2×latency) = 1 s.
 	inputLatency = 200 * time.Millisecond
 	// outputLatency keeps the cue tone close to the end of the customer's
 	// line (the turn-taking gap people expect is ~0.2 s).
@@ -47,6 +48,8 @@ func translate(err error, output bool) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, audio.ErrStalled):
+		return fmt.Errorf("%w: %w", practice.ErrStalled, err)
 	case errors.Is(err, audio.ErrDeviceLost):
 		return fmt.Errorf("%w: %w", practice.ErrDeviceLost, err)
 	case errors.Is(err, audio.ErrNoInputDevice), errors.Is(err, audio.ErrDeviceNotFound) && !output,
@@ -59,10 +62,13 @@ func translate(err error, output bool) error {
 	return err
 }
 
-// microphone adapts audio.Input to practice.Recorder.
+// microphone adapts audio.Input to practice.Recorder (and
+// practice.OverflowReporter, so dropped audio is counted per turn).
 type microphone struct{ in *audio.Input }
 
 func (m microphone) SampleRate() int { return m.in.SampleRate() }
+
+func (m microphone) Overflows() uint64 { return m.in.Overflows() }
 
 func (m microphone) Record(ctx context.Context, sink func([]float32) error) error {
 	return translate(m.in.Record(ctx, sink), false)

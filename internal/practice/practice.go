@@ -115,6 +115,10 @@ type TurnResult struct {
 	Findings      []coach.Finding
 	// Clip is the recorded answer, kept for playback and the timeline.
 	Clip pcm.Clip
+	// Dropped is how much of the answer was lost before it reached the
+	// file (the device buffer overflowed, or the disk fell more than the
+	// capture ring behind); 0 on a healthy machine.
+	Dropped time.Duration
 }
 
 // Run is one role-play of one scenario. Turn and Finish are called
@@ -244,7 +248,7 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 		return TurnResult{}, fmt.Errorf("create recordings folder: %w", err)
 	}
 	path := filepath.Join(dir, fmt.Sprintf("turn-%d.wav", idx+1))
-	answer, cue, err := r.record(ctx, path, func(p Phase) { on(p, line) }, idx)
+	answer, cue, dropped, err := r.record(ctx, path, func(p Phase) { on(p, line) }, idx)
 	if err != nil {
 		return TurnResult{}, err
 	}
@@ -258,7 +262,7 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 		Index: idx, TurnID: turn.ID, Line: line, Variant: variant, Step: turn.Step,
 		Cue: cue, RecordingPath: path, Report: rep,
 		Findings: coach.Assess(rep, r.cfg.Bands, r.cfg.Baseline),
-		Clip:     answer,
+		Clip:     answer, Dropped: dropped,
 	}
 	r.results = append(r.results, res)
 	r.cfg.Logf("practice: turn=%d measured latency=%.3fs pauses=%d mean=%.1fdBFS nospeech=%v",
@@ -285,9 +289,22 @@ func LoadLine(audio fs.FS, line scenario.Line) (pcm.Clip, error) {
 }
 
 // record opens the microphone, plays the cue tone once samples flow, and
-// records to path until stopped. The cue is the position in the recording
-// where the tone finished.
-func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) (pcm.Clip, time.Duration, error) {
+// records to path until stopped. It returns the answer as stored in the
+// file at path (the capture does not keep it in memory), the cue and the
+// audio lost on the way (ring overflow, device overflows).
+//
+// The cue is where the rep heard the tone end: Player.Play returns once
+// the output has drained (PortAudio's Pa_StopStream waits for the queued
+// buffers), and the capture maps that wall-clock moment onto the
+// recording through the arrival times of its chunks (see capture.at). The
+// old way, the number of samples delivered when Play returned, lagged by
+// whatever sat in the input buffer (up to its 0.2 s latency) and placed
+// the cue too early.
+//
+// After a recorder or disk error the partial take stays at path, playable,
+// and the error says what happened (ErrStalled / ErrDeviceLost, or the
+// errno of the write).
+func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) (pcm.Clip, time.Duration, time.Duration, error) {
 	recCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.mu.Lock()
@@ -303,10 +320,8 @@ func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) 
 		levels: r.levels, silenceStop: r.cfg.SilenceStop, max: r.cfg.MaxAnswer,
 	})
 	if err != nil {
-		return pcm.Clip{}, 0, err
+		return pcm.Clip{}, 0, 0, fmt.Errorf("record answer: %w", err)
 	}
-	// Cue: once the microphone delivers, play the tone; the cue is where
-	// the recording stood when the tone finished.
 	var cue time.Duration
 	select {
 	case <-c.heard:
@@ -314,21 +329,31 @@ func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) 
 		if err := r.cfg.Player.Play(recCtx, CueTone()); err != nil && recCtx.Err() == nil {
 			r.cfg.Logf("practice: cue tone: %v", err)
 		}
-		cue = c.position()
+		// Only the chunks that arrived so far anchor the cue: later ones
+		// would refine it on a device with a clock, but a device without
+		// one (a test's null device, a fake) delivers faster than real
+		// time and would drag the anchor arbitrarily early.
+		cue = c.at(time.Now())
 		r.cfg.Logf("practice: turn=%d cue at %.3fs", idx+1, cue.Seconds())
 		on(PhaseRecording)
 	case <-recCtx.Done():
-	case err := <-c.done:
-		c.done <- err // wait reads it
+	case <-c.written: // the capture ended (an error) before any sound
 	}
-	clip, err := c.wait()
+	res, err := c.wait(keepPartial)
+	if res.Dropped > 0 {
+		r.cfg.Logf("practice: turn=%d dropped %.3fs of audio", idx+1, res.Dropped.Seconds())
+	}
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err() // the rep left: the turn is not measured
 	}
 	if err != nil {
-		return pcm.Clip{}, 0, fmt.Errorf("record answer: %w", err)
+		return pcm.Clip{}, cue, res.Dropped, fmt.Errorf("record answer: %w", err)
 	}
-	return clip, cue, nil
+	clip, err := pcm.ReadFile(res.Path)
+	if err != nil {
+		return pcm.Clip{}, cue, res.Dropped, fmt.Errorf("record answer: %w", err)
+	}
+	return clip, cue, res.Dropped, nil
 }
 
 // Finish saves the attempt with every answered turn.
