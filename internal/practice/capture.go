@@ -212,6 +212,7 @@ func (c *capture) write() {
 		block    = int64(max(1, c.rate/50)) // analyse in ~20 ms steps, like the meter
 		nextSync = int64(c.rate)            // sync at least every second of audio
 		timer    = time.NewTimer(c.opts.stall)
+		lastHead int64 // head when the stall timer was last (re)started
 	)
 	defer timer.Stop()
 	drain := func() bool {
@@ -256,12 +257,20 @@ func (c *capture) write() {
 				return
 			}
 			if !c.autoStop { // a recorder that ignores the stop is given up on
+				lastHead = c.head.Load()
 				timer.Reset(c.opts.stall)
 			}
 		case <-c.recDone:
 			drain() // a write error here is in c.werr
 			return
 		case <-timer.C:
+			if h := c.head.Load(); h != lastHead {
+				// Chunks came while this goroutine was busy or not
+				// scheduled: not a stall.
+				lastHead = h
+				timer.Reset(c.opts.stall)
+				continue
+			}
 			c.cancel()
 			if !c.waitRecorder() {
 				c.stallErr = fmt.Errorf("no sound for %v: %w", c.opts.stall, ErrStalled)
