@@ -94,9 +94,10 @@ type System struct {
 
 // stuckWait is how long Refresh and Close wait for a stalled stream's
 // reaper: the read of a device that failed usually returns soon after the
-// abort (a second covers ALSA's own poll timeouts); longer would freeze the
+// abort (seen: 0.5 s after a named pipe lost its writer, more on a loaded
+// machine; two seconds cover ALSA's own poll timeouts); longer would freeze the
 // caller, who can retry.
-const stuckWait = time.Second
+const stuckWait = 2 * time.Second
 
 // markStuck moves st from the open streams to the stuck ones.
 func (s *System) markStuck(st *stream) {

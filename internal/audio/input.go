@@ -19,6 +19,12 @@ const ChunkDuration = 20 * time.Millisecond
 // stopped" within it knows it happened while they were talking.
 const MinStall = time.Second
 
+// StartWait is how long Record waits for the first chunk before it
+// declares the device stalled: opening a stream through PulseAudio's ALSA
+// plugin was seen to take 2 s to deliver its first chunk on a fresh
+// connection (60 ms on the next), and a slow start is not a lost device.
+const StartWait = 5 * time.Second
+
 // stopGrace is how long Record waits, after it asked the reader to stop,
 // for a blocked read to come back before it leaves the stream to a reaper.
 // A working device returns within one chunk (20 ms); ten times that covers
@@ -95,7 +101,7 @@ func (in *Input) stallAfter() time.Duration {
 // PortAudio reads, copies each chunk out of PortAudio's buffer into one of
 // a few preallocated chunk buffers and hands it over; sink runs on the
 // caller's goroutine, which is also the watchdog. When no chunk arrives for
-// StallAfter, Record aborts the stream and returns an error wrapping
+// StallAfter (StartWait for the first), Record aborts the stream and returns an error wrapping
 // ErrStalled. The reader exits when Record asks it to (end of ctx, a sink
 // error, a stall) or on a read error.
 //
@@ -155,7 +161,7 @@ func (in *Input) Record(ctx context.Context, sink func(chunk []float32) error) (
 	go r.run()
 
 	stall := in.stallAfter()
-	watchdog := time.NewTimer(stall)
+	watchdog := time.NewTimer(max(stall, StartWait))
 	defer watchdog.Stop()
 	for {
 		select {

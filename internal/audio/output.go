@@ -20,8 +20,8 @@ type Output struct {
 
 	// Latency is the output latency asked of PortAudio, which also sizes the
 	// device buffer. Zero means the device's default high output latency.
-	// Play's last write returns about this long before the clip ends; Play
-	// then waits for the queued audio to finish.
+	// Play pads the clip with this much silence (PortAudio's granted
+	// figure, in fact) so it returns when the clip has been heard.
 	Latency time.Duration
 
 	underflows atomic.Uint64
@@ -38,7 +38,9 @@ func (s *System) Output(name string) *Output {
 func (o *Output) Underflows() uint64 { return o.underflows.Load() }
 
 // Play opens the output device at clip.Rate, plays clip on the calling
-// goroutine and returns once the last sample has been played, or early, with
+// goroutine and returns once the last sample has been played (to within a
+// chunk: it waits for the device's output latency after queueing it, see
+// the padding in the code), or early, with
 // ctx.Err(), when ctx is done (checked every ChunkDuration of audio; what is
 // queued in the device is dropped). It returns a *DeviceError wrapping
 // ErrNoOutputDevice or ErrDeviceNotFound when the device cannot be found and
@@ -61,9 +63,10 @@ func (o *Output) Play(ctx context.Context, clip pcm.Clip) (err error) {
 	if err != nil {
 		return err
 	}
-	drain := false
 	defer func() {
-		if cerr := st.close(drain); err == nil {
+		// The clip has been heard (see the padding below); what is left
+		// in the buffer is padding: drop it.
+		if cerr := st.close(false); err == nil {
 			err = cerr
 		}
 	}()
@@ -71,15 +74,37 @@ func (o *Output) Play(ctx context.Context, clip pcm.Clip) (err error) {
 		return err
 	}
 	full := st.buf
-	for off := 0; off < len(clip.Samples); off += frames {
+	// After the clip, Play writes silence for the device's output latency
+	// (PortAudio's figure for its buffer): a blocking write returns only
+	// when there is room, so once clip+padding has been written the
+	// clip's last sample has left the buffer — Play returns when the clip
+	// has been heard, not when it was queued — and the padding left in
+	// the buffer is dropped. Without it, PulseAudio's ALSA plugin never
+	// started a stream shorter than its buffer: a 150 ms cue tone was
+	// dropped whole by Pa_StopStream (seen on a null sink).
+	latency := o.Latency
+	if info := st.pa.Info(); info != nil && info.OutputLatency > 0 {
+		latency = info.OutputLatency
+	}
+	// The write that ends the padding returns once there is room for it,
+	// that is once written − buffer ≤ played: with padding = buffer, the
+	// clip has been played when it returns. (One more chunk of padding
+	// made the cue 16–19 ms late on a PulseAudio null sink.)
+	pad := int(latency.Seconds() * float64(clip.Rate))
+	total := len(clip.Samples) + pad
+	for off := 0; off < total; off += frames {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		src := clip.Samples[off:min(off+frames, len(clip.Samples))]
-		// PortAudio writes len(st.buf) samples: the last chunk is shorter,
-		// so the device gets the clip and nothing after it.
-		st.buf = full[:len(src)*st.channels]
-		spread(st.buf, src, st.channels)
+		n := min(frames, total-off)
+		st.buf = full[:n*st.channels]
+		if off < len(clip.Samples) {
+			src := clip.Samples[off:min(off+n, len(clip.Samples))]
+			spread(st.buf, src, st.channels)
+			clear(st.buf[len(src)*st.channels:])
+		} else {
+			clear(st.buf)
+		}
 		if err := st.pa.Write(); err != nil {
 			if !errors.Is(err, portaudio.OutputUnderflowed) {
 				return st.errorf("write", fmt.Errorf("%w: %w", ErrDeviceLost, err))
@@ -88,7 +113,6 @@ func (o *Output) Play(ctx context.Context, clip pcm.Clip) (err error) {
 			o.underflows.Add(1)
 		}
 	}
-	drain = true
 	return nil
 }
 

@@ -41,6 +41,10 @@ const (
 	// captureGrace is how long the capture waits for Record to return once
 	// it cancelled it, before it abandons the recorder goroutine.
 	captureGrace = 200 * time.Millisecond
+	// captureStartWait is added to the deadline before the first chunk:
+	// the audio package waits 5 s for a device to start (PulseAudio's
+	// ALSA plugin was seen to take 2 s), the capture a little longer.
+	captureStartWait = 6 * time.Second
 )
 
 // capture is one recording in progress.
@@ -99,6 +103,7 @@ type captureOpts struct {
 	max         time.Duration           // end at this length
 	stall       time.Duration           // give up on a recorder silent for this long
 	grace       time.Duration           // wait this long for Record to return once cancelled
+	startWait   time.Duration           // extra wait for the first chunk (default captureStartWait; <0 = none)
 	now         func() time.Time        // the clock of the sink (default time.Now)
 }
 
@@ -121,6 +126,10 @@ func startCaptureOn(ctx context.Context, rec Recorder, part *pcm.PartWriter, o c
 	if o.grace <= 0 {
 		o.grace = captureGrace
 	}
+	if o.startWait == 0 {
+		o.startWait = captureStartWait
+	}
+	o.startWait = max(0, o.startWait)
 	if o.now == nil {
 		o.now = time.Now
 	}
@@ -211,7 +220,7 @@ func (c *capture) write() {
 		limit    = int64(c.opts.max.Seconds() * float64(c.rate))
 		block    = int64(max(1, c.rate/50)) // analyse in ~20 ms steps, like the meter
 		nextSync = int64(c.rate)            // sync at least every second of audio
-		timer    = time.NewTimer(c.opts.stall)
+		timer    = time.NewTimer(c.opts.stall + c.opts.startWait)
 		lastHead int64 // head when the stall timer was last (re)started
 	)
 	defer timer.Stop()
