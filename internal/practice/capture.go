@@ -404,10 +404,10 @@ func RecordLine(ctx context.Context, rec Recorder, path string, levels chan anal
 	if err == nil && len(clip.Samples) > 0 {
 		var rep analysis.Report
 		if rep, err = analysis.Analyze(clip, analysis.Options{}); err == nil && rep.NoSpeech {
-			err = errNoSpeech
+			err = ErrNoSpeech
 		}
 	} else if err == nil {
-		err = errNoSpeech
+		err = ErrNoSpeech
 	}
 	if err == nil {
 		err = os.Rename(take, path)
@@ -419,8 +419,9 @@ func RecordLine(ctx context.Context, rec Recorder, path string, levels chan anal
 	return clip, nil
 }
 
-// errNoSpeech refuses a take in which the analyser heard no speech.
-var errNoSpeech = errors.New("no speech was heard: the line was not replaced")
+// ErrNoSpeech is RecordLine's refusal of a take in which the analyser
+// heard no speech (the line on disk is kept).
+var ErrNoSpeech = errors.New("no speech was heard: the line was not replaced")
 
 // ImportLine copies a WAV file the user chose to path (the user's audio
 // folder), after reading it whole so a corrupt or unsupported file is

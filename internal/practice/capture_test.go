@@ -45,7 +45,8 @@ type scriptRec struct {
 	release   chan struct{}
 	overflows atomic.Uint64
 	injectOvf int  // report one overflow per chunk for this many chunks
-	unpaced   bool // deliver at memory speed, whatever the ring holds
+	unpaced   bool      // deliver at memory speed, whatever the ring holds
+	signal    []float32 // deliver this, then silence, instead of the ramp
 	delivered atomic.Int64
 }
 
@@ -75,7 +76,13 @@ func (r *scriptRec) Record(ctx context.Context, sink func([]float32) error) erro
 		}
 		base := int(r.delivered.Load())
 		for j := range chunk {
-			chunk[j] = sampleAt(base + j)
+			if r.signal == nil {
+				chunk[j] = sampleAt(base + j)
+			} else if k := base + j; k < len(r.signal) {
+				chunk[j] = r.signal[k]
+			} else {
+				chunk[j] = 0
+			}
 		}
 		if i < r.injectOvf {
 			r.overflows.Add(1)
