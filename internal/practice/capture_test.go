@@ -44,7 +44,7 @@ type scriptRec struct {
 	total     int
 	release   chan struct{}
 	overflows atomic.Uint64
-	injectOvf int  // report one overflow per chunk for this many chunks
+	injectOvf int       // report one overflow per chunk for this many chunks
 	unpaced   bool      // deliver at memory speed, whatever the ring holds
 	signal    []float32 // deliver this, then silence, instead of the ramp
 	delivered atomic.Int64
