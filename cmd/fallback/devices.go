@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"fallback/internal/audio"
@@ -74,12 +75,36 @@ func (m microphone) Record(ctx context.Context, sink func([]float32) error) erro
 	return translate(m.in.Record(ctx, sink), false)
 }
 
-// speaker adapts audio.Output to practice.Player; out is asked each time so
-// a device chosen in Settings applies to the next sound.
-type speaker struct{ out func() *audio.Output }
+// speaker adapts audio.Output to practice.Player (and
+// practice.PlayedAtReporter, so the cue is placed where the tone was
+// heard); out is asked each time so a device chosen in Settings applies to
+// the next sound. Make it with newSpeaker: a zero last reports no time
+// and practice falls back to when Play returned.
+type speaker struct {
+	out  func() *audio.Output
+	last *atomic.Pointer[audio.Output] // the Output of the last Play
+}
+
+func newSpeaker(out func() *audio.Output) speaker {
+	return speaker{out: out, last: new(atomic.Pointer[audio.Output])}
+}
 
 func (s speaker) Play(ctx context.Context, clip pcm.Clip) error {
-	return translate(s.out().Play(ctx, clip), true)
+	o := s.out()
+	if s.last != nil {
+		s.last.Store(o)
+	}
+	return translate(o.Play(ctx, clip), true)
+}
+
+func (s speaker) PlayedAt() time.Time {
+	if s.last == nil {
+		return time.Time{}
+	}
+	if o := s.last.Load(); o != nil {
+		return o.PlayedAt()
+	}
+	return time.Time{}
 }
 
 // devices adapts audio.System to ui.Devices.

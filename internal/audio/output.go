@@ -25,6 +25,19 @@ type Output struct {
 	Latency time.Duration
 
 	underflows atomic.Uint64
+	playedAt   atomic.Int64 // wall clock (Unix ns) when the last Play's clip had been played; 0 = not yet
+}
+
+// PlayedAt is when the clip of the current or last Play had been played
+// to the end (left the device buffer), to within a chunk; Play returns
+// somewhat later (see Play). Zero before that moment. Safe to call while
+// Play runs.
+func (o *Output) PlayedAt() time.Time {
+	ns := o.playedAt.Load()
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
 }
 
 // Output returns a player for the output device called name ("" = the
@@ -52,6 +65,7 @@ func (o *Output) Underflows() uint64 { return o.underflows.Load() }
 // refuses mono gets the clip on each of two (or all) channels.
 func (o *Output) Play(ctx context.Context, clip pcm.Clip) (err error) {
 	o.underflows.Store(0)
+	o.playedAt.Store(0)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -64,8 +78,8 @@ func (o *Output) Play(ctx context.Context, clip pcm.Clip) (err error) {
 		return err
 	}
 	defer func() {
-		// The clip has been heard (see the padding below); what is left
-		// in the buffer is padding: drop it.
+		// The clip has been played (see below); what is left in the
+		// buffer is silence: drop it.
 		if cerr := st.close(false); err == nil {
 			err = cerr
 		}
@@ -73,37 +87,57 @@ func (o *Output) Play(ctx context.Context, clip pcm.Clip) (err error) {
 	if err := st.start(); err != nil {
 		return err
 	}
-	full := st.buf
-	// After the clip, Play writes silence for the device's output latency
-	// (PortAudio's figure for its buffer): a blocking write returns only
-	// when there is room, so once clip+padding has been written the
-	// clip's last sample has left the buffer — Play returns when the clip
-	// has been heard, not when it was queued — and the padding left in
-	// the buffer is dropped. Without it, PulseAudio's ALSA plugin never
-	// started a stream shorter than its buffer: a 150 ms cue tone was
-	// dropped whole by Pa_StopStream (seen on a null sink).
+	// Play returns when the clip has been played, not when it was queued.
+	// After the clip it writes silence (blocking writes then go at the
+	// device's pace) until the frames that left the buffer, written −
+	// (buffer size − room), cover the clip: that moment is PlayedAt. It
+	// then goes on writing silence for the granted latency more, so that
+	// a sound server behind the device (PulseAudio) renders what it has
+	// queued, and drops the silence still in the buffer. Pa_StopStream's
+	// drain is not used, and the stream is not aborted at PlayedAt:
+	// through PulseAudio's ALSA plugin either cut the clip (a 150 ms cue
+	// tone lost its last 57 ms, or all of it when nothing else was
+	// written). Where room cannot be asked, silence for the granted
+	// latency stands in.
+	bufFrames, availErr := st.pa.AvailableToWrite()
 	latency := o.Latency
 	if info := st.pa.Info(); info != nil && info.OutputLatency > 0 {
 		latency = info.OutputLatency
 	}
-	// The write that ends the padding returns once there is room for it,
-	// that is once written − buffer ≤ played: with padding = buffer, the
-	// clip has been played when it returns. (One more chunk of padding
-	// made the cue 16–19 ms late on a PulseAudio null sink.)
-	pad := int(latency.Seconds() * float64(clip.Rate))
-	total := len(clip.Samples) + pad
-	for off := 0; off < total; off += frames {
+	latFrames := int(latency.Seconds() * float64(clip.Rate))
+	// maxTail bounds the silence: the buffer plus a second, far more
+	// than any device's latency, so a device that stops consuming cannot
+	// hold Play for ever.
+	maxTail := max(bufFrames, latFrames) + clip.Rate
+	full := st.buf
+	written, playedAt := 0, -1 // playedAt: frames written when the clip had been played
+	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n := min(frames, total-off)
-		st.buf = full[:n*st.channels]
-		if off < len(clip.Samples) {
-			src := clip.Samples[off:min(off+n, len(clip.Samples))]
-			spread(st.buf, src, st.channels)
-			clear(st.buf[len(src)*st.channels:])
+		if written >= len(clip.Samples) {
+			tail := written - len(clip.Samples)
+			if playedAt < 0 {
+				played := tail >= latFrames
+				if availErr == nil {
+					room, err := st.pa.AvailableToWrite()
+					played = err == nil && written-(bufFrames-room) >= len(clip.Samples)
+				}
+				if played || tail >= maxTail {
+					playedAt = written
+					o.playedAt.Store(time.Now().UnixNano())
+				}
+			}
+			if playedAt >= 0 && written-playedAt >= latFrames {
+				return nil
+			}
+		}
+		if written < len(clip.Samples) {
+			src := clip.Samples[written:min(written+frames, len(clip.Samples))]
+			spread(full, src, st.channels)
+			clear(full[len(src)*st.channels:])
 		} else {
-			clear(st.buf)
+			clear(full)
 		}
 		if err := st.pa.Write(); err != nil {
 			if !errors.Is(err, portaudio.OutputUnderflowed) {
@@ -112,8 +146,8 @@ func (o *Output) Play(ctx context.Context, clip pcm.Clip) (err error) {
 			// The chunk was still written; the gap came before it.
 			o.underflows.Add(1)
 		}
+		written += frames
 	}
-	return nil
 }
 
 // spread writes each sample of src to every channel of the interleaved

@@ -27,6 +27,15 @@ type OverflowReporter interface {
 	Overflows() uint64
 }
 
+// PlayedAtReporter is implemented by a Player that can tell when the clip
+// of its last Play had really been played to the end, which can be before
+// Play returns (the app's PortAudio speaker lets a sound server render its
+// queue before it stops). The cue is placed at that moment; without it, at
+// Play's return.
+type PlayedAtReporter interface {
+	PlayedAt() time.Time
+}
+
 // Timing of the capture, for a Recorder that delivers ~20 ms chunks.
 const (
 	// ringSeconds of audio fit in the ring between the recorder and the

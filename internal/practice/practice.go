@@ -293,10 +293,11 @@ func LoadLine(audio fs.FS, line scenario.Line) (pcm.Clip, error) {
 // file at path (the capture does not keep it in memory), the cue and the
 // audio lost on the way (ring overflow, device overflows).
 //
-// The cue is where the rep heard the tone end: Player.Play returns once
-// the output has drained (PortAudio's Pa_StopStream waits for the queued
-// buffers), and the capture maps that wall-clock moment onto the
-// recording through the arrival times of its chunks (see capture.at). The
+// The cue is where the rep heard the tone end: the moment the Player says
+// the tone had been played (PlayedAtReporter; else when Play returned),
+// mapped onto the recording through the arrival times of its chunks (see
+// capture.at). When the microphone heard the tone itself (open speakers),
+// its end found in the recording wins (findTone). The
 // old way, the number of samples delivered when Play returned, lagged by
 // whatever sat in the input buffer (up to its 0.2 s latency) and placed
 // the cue too early.
@@ -329,11 +330,17 @@ func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) 
 		if err := r.cfg.Player.Play(recCtx, CueTone()); err != nil && recCtx.Err() == nil {
 			r.cfg.Logf("practice: cue tone: %v", err)
 		}
+		heard := time.Now()
+		if p, ok := r.cfg.Player.(PlayedAtReporter); ok {
+			if t := p.PlayedAt(); !t.IsZero() {
+				heard = t
+			}
+		}
 		// Only the chunks that arrived so far anchor the cue: later ones
 		// would refine it on a device with a clock, but a device without
 		// one (a test's null device, a fake) delivers faster than real
 		// time and would drag the anchor arbitrarily early.
-		cue = c.at(time.Now())
+		cue = c.at(heard)
 		r.cfg.Logf("practice: turn=%d cue at %.3fs", idx+1, cue.Seconds())
 		on(PhaseRecording)
 	case <-recCtx.Done():
@@ -352,6 +359,10 @@ func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) 
 	clip, err := pcm.ReadFile(res.Path)
 	if err != nil {
 		return pcm.Clip{}, cue, res.Dropped, fmt.Errorf("record answer: %w", err)
+	}
+	if end, ok := findTone(clip, CueTone(), cue); ok {
+		r.cfg.Logf("practice: turn=%d cue tone heard in the recording, ending at %.3fs (stream timing said %.3fs)", idx+1, end.Seconds(), cue.Seconds())
+		cue = end
 	}
 	return clip, cue, res.Dropped, nil
 }
