@@ -352,7 +352,9 @@ func (c *capture) wait(f finish) (result, error) {
 		err = c.stallErr
 	}
 	res := result{Samples: c.samplesOK, Dropped: c.lost()}
-	if err != nil && f == completeOnly {
+	if err != nil && (f == completeOnly || c.samplesOK == 0) {
+		// Nothing to keep (or only a complete take may be): no empty or
+		// partial file is left behind.
 		if aerr := c.part.Abort(); aerr != nil {
 			err = errors.Join(err, aerr)
 		}

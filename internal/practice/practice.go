@@ -364,6 +364,9 @@ func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) 
 		r.cfg.Logf("practice: turn=%d cue tone heard in the recording, ending at %.3fs (stream timing said %.3fs)", idx+1, end.Seconds(), cue.Seconds())
 		cue = end
 	}
+	// The cue is a position in the recording: a whole sample, as the
+	// analyser takes it, so latency = onset − cue exactly.
+	cue = clip.Time(clip.Index(cue))
 	return clip, cue, res.Dropped, nil
 }
 
