@@ -6,8 +6,10 @@
 //
 // There are no package-level devices: a program calls Init once, passes the
 // *System down, and Closes it at exit. Streams are blocking (no PortAudio
-// callbacks), so recording and playing run on the caller's goroutine and stop
-// when the caller's context is done.
+// callbacks). Play writes on the caller's goroutine. Record reads on a
+// reader goroutine it owns and calls the sink on the caller's goroutine,
+// which doubles as the watchdog of a device that stops delivering
+// (ErrStalled); both stop when the caller's context is done.
 package audio
 
 import (
