@@ -90,15 +90,14 @@ func (o *Output) Play(ctx context.Context, clip pcm.Clip) (err error) {
 	// Play returns when the clip has been played, not when it was queued.
 	// After the clip it writes silence (blocking writes then go at the
 	// device's pace) until the frames that left the buffer, written −
-	// (buffer size − room), cover the clip: that moment is PlayedAt. It
-	// then goes on writing silence for the granted latency more, so that
-	// a sound server behind the device (PulseAudio) renders what it has
-	// queued, and drops the silence still in the buffer. Pa_StopStream's
-	// drain is not used, and the stream is not aborted at PlayedAt:
-	// through PulseAudio's ALSA plugin either cut the clip (a 150 ms cue
-	// tone lost its last 57 ms, or all of it when nothing else was
-	// written). Where room cannot be asked, silence for the granted
-	// latency stands in.
+	// (buffer size − room), cover the clip: that moment, less the silence
+	// that left with it, is PlayedAt. It then goes on writing silence for
+	// the granted latency more, so that a sound server behind the device
+	// (PulseAudio) renders what it has queued, and drops the silence still
+	// in the buffer. Pa_StopStream's drain is not relied on: through
+	// PulseAudio's ALSA plugin, Play then returned 23 ms after queueing a
+	// 150 ms cue tone, and a null sink's monitor held none of it. Where
+	// room cannot be asked, silence for the granted latency stands in.
 	bufFrames, availErr := st.pa.AvailableToWrite()
 	latency := o.Latency
 	if info := st.pa.Info(); info != nil && info.OutputLatency > 0 {
@@ -118,14 +117,20 @@ func (o *Output) Play(ctx context.Context, clip pcm.Clip) (err error) {
 		if written >= len(clip.Samples) {
 			tail := written - len(clip.Samples)
 			if playedAt < 0 {
-				played := tail >= latFrames
+				now := time.Now()
+				played, excess := tail >= latFrames, 0
 				if availErr == nil {
 					room, err := st.pa.AvailableToWrite()
-					played = err == nil && written-(bufFrames-room) >= len(clip.Samples)
+					// Frames beyond the clip that have left the buffer
+					// too: the clip ended that long before now (the
+					// buffer's room grows a period at a time).
+					excess = written - (bufFrames - room) - len(clip.Samples)
+					played = err == nil && excess >= 0
 				}
 				if played || tail >= maxTail {
 					playedAt = written
-					o.playedAt.Store(time.Now().UnixNano())
+					at := now.Add(-time.Duration(float64(max(0, excess)) / float64(clip.Rate) * float64(time.Second)))
+					o.playedAt.Store(at.UnixNano())
 				}
 			}
 			if playedAt >= 0 && written-playedAt >= latFrames {

@@ -14,16 +14,17 @@ import (
 // tone is not there and the stream-timing cue stands.
 const (
 	// toneSearchBefore and toneSearchAfter bound the search around the
-	// stream-timing cue: that estimate was seen 25–36 ms late on a
-	// PulseAudio null sink and can be early by a sound server's queue
-	// (~0.1 s); a window of −0.4…+0.1 s covers both with room, and keeps
-	// a later whistle or beep out.
+	// stream-timing cue: that estimate was seen 10 ms late on a
+	// PulseAudio null sink (25–36 ms before PlayedAt took off the silence
+	// that left the buffer with the tone), and a device that hides part of
+	// its latency makes it early; −0.4…+0.1 s covers both with room, and
+	// keeps a later whistle or beep out.
 	toneSearchBefore = 400 * time.Millisecond
 	toneSearchAfter  = 100 * time.Millisecond
 	// toneMinMatch is the normalised correlation that counts as the tone:
-	// the tone through a PulseAudio loopback scored 0.55–0.77 (it loses
-	// part of itself on the way); speech, hum and room noise score under
-	// 0.3 against a 150 ms pure 880 Hz tone.
+	// a tone cut by a third on its way (PulseAudio rewinds) still scored
+	// 0.55, and a whole one through a loopback ~0.99; noise and a voiced
+	// buzz stay below it (TestFindTone).
 	toneMinMatch = 0.5
 )
 
