@@ -23,8 +23,7 @@ const (
 	toneSearchAfter  = 100 * time.Millisecond
 	// toneMinMatch is the normalised correlation that counts as the tone:
 	// a tone cut by a third on its way (PulseAudio rewinds) still scored
-	// 0.55, and a whole one through a loopback ~0.99; noise and a voiced
-	// buzz stay below it (TestFindTone).
+	// 0.55; noise and a voiced buzz stay below it (TestFindTone).
 	toneMinMatch = 0.5
 )
 
