@@ -25,11 +25,12 @@ const MinStall = time.Second
 // connection (60 ms on the next), and a slow start is not a lost device.
 const StartWait = 5 * time.Second
 
-// stopGrace is how long Record waits, after it asked the reader to stop,
-// for a blocked read to come back before it leaves the stream to a reaper.
-// A working device returns within one chunk (20 ms); ten times that covers
-// a loaded machine.
-const stopGrace = 200 * time.Millisecond
+// stopGrace is how long Record waits, after it aborted a stalled stream,
+// for the read to come back before it leaves the stream to a reaper: an
+// aborted read returns at once, so two and a half chunks are room enough,
+// and the rep hears of the stall within MinStall + 50 ms. A read that
+// takes longer is closed by the reaper; Refresh and Close wait for it.
+const stopGrace = 50 * time.Millisecond
 
 // freeChunks is how many chunk buffers circulate between the reader and
 // Record's goroutine: one being filled, one in the sink, spares so that a

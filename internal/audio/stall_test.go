@@ -64,7 +64,7 @@ func TestStalledMicrophone(t *testing.T) {
 	if last.IsZero() {
 		last = start
 	}
-	// A second of no sound, plus stopGrace (0.2 s) for the abort, plus
+	// A second of no sound, plus stopGrace (50 ms) for the abort, plus
 	// scheduling on a loaded machine.
 	if d := ended.Sub(last); d < audio.MinStall || d > audio.MinStall+500*time.Millisecond {
 		t.Errorf("Record returned %v after the last chunk, want %v + at most 0.5 s", d, audio.MinStall)

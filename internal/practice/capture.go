@@ -44,7 +44,7 @@ const (
 	ringSeconds = 10
 	// captureStall is the capture's own deadline for a Recorder that
 	// neither delivers nor returns: longer than the audio package's 1 s
-	// watchdog plus its 0.2 s abort grace, so the device's own typed error
+	// watchdog plus its 50 ms abort grace, so the device's own typed error
 	// normally wins, and short enough that the rep hears within 2 s.
 	captureStall = 1500 * time.Millisecond
 	// captureGrace is how long the capture waits for Record to return once
