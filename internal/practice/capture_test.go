@@ -409,3 +409,45 @@ func rss(t *testing.T) int64 {
 	t.Fatal("no VmRSS in /proc/self/status")
 	return 0
 }
+
+// TestCaptureRealFullDisk records onto a real 256 KiB tmpfs until it is
+// full. Pass: the error wraps syscall.ENOSPC, and the take on disk is a
+// valid WAV holding a prefix of what was delivered (its header is patched
+// in place, which needs no new space). It needs to mount a tmpfs (root on
+// Linux); elsewhere the injected ENOSPC of TestCaptureDiskFails stands.
+func TestCaptureRealFullDisk(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=256k"); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v): needs root on Linux", err)
+	}
+	defer func() {
+		if err := syscall.Unmount(dir, 0); err != nil {
+			t.Errorf("unmount %s: %v", dir, err)
+		}
+	}()
+	path := filepath.Join(dir, "take.wav")
+	rec := &scriptRec{} // runs until the capture stops it
+	c, err := start(t, rec, path, captureOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.wait(keepPartial)
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("error %v, want one wrapping ENOSPC", err)
+	}
+	clip, rerr := pcm.ReadFile(path)
+	if rerr != nil {
+		t.Fatalf("partial take on the full disk: %v", rerr)
+	}
+	for k, v := range clip.Samples {
+		if v != sampleAt(k) {
+			t.Fatalf("sample %d = %v, want %v", k, v, sampleAt(k))
+		}
+	}
+	// 256 KiB hold 8.2 s of 16-bit audio; the 64 KiB write buffer may
+	// not fit in what is left at the end.
+	if len(clip.Samples) < 6*testRate || int64(len(clip.Samples)) != res.Samples {
+		t.Errorf("kept %d samples (result says %d), want the 6–8 s that fit on 256 KiB", len(clip.Samples), res.Samples)
+	}
+	t.Logf("disk full after %.2f s of audio: %v", float64(len(clip.Samples))/testRate, err)
+}
