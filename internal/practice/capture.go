@@ -203,11 +203,6 @@ func (c *capture) at(t time.Time) time.Duration {
 	return max(0, t.Sub(c.origin)-time.Duration(early))
 }
 
-// position is how much has been recorded so far (delivered to the sink).
-func (c *capture) position() time.Duration {
-	return time.Duration(float64(c.head.Load()) / float64(c.rate) * float64(time.Second))
-}
-
 // lost is the audio dropped so far: samples the ring had no room for, and
 // one chunk per device overflow (PortAudio says that audio was lost, not
 // how much; ALSA's overrun recovery discards at least one period, which
