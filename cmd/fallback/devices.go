@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"fallback/internal/audio"
@@ -20,9 +21,10 @@ const recordRate = 16000
 // meant for playback of music; through PulseAudio's ALSA plugin they held
 // the cue tone back by over a second and the live meter by as much.
 const (
-	// inputLatency sizes the blocking-read buffer: room for a file sync
-	// in the recording goroutine (tens of ms) with no overflow, and still a
-	// meter that follows the voice.
+	// inputLatency sizes the blocking-read buffer: room for a scheduling
+	// hiccup of the reader goroutine with no overflow (disk writes happen
+	// on the capture's writer goroutine, off the read path), a meter that
+	// follows the voice, and a stall watchdog of max(1 s, 2×latency) = 1 s.
 	inputLatency = 200 * time.Millisecond
 	// outputLatency keeps the cue tone close to the end of the customer's
 	// line (the turn-taking gap people expect is ~0.2 s).
@@ -47,6 +49,8 @@ func translate(err error, output bool) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, audio.ErrStalled):
+		return fmt.Errorf("%w: %w", practice.ErrStalled, err)
 	case errors.Is(err, audio.ErrDeviceLost):
 		return fmt.Errorf("%w: %w", practice.ErrDeviceLost, err)
 	case errors.Is(err, audio.ErrNoInputDevice), errors.Is(err, audio.ErrDeviceNotFound) && !output,
@@ -59,21 +63,48 @@ func translate(err error, output bool) error {
 	return err
 }
 
-// microphone adapts audio.Input to practice.Recorder.
+// microphone adapts audio.Input to practice.Recorder (and
+// practice.OverflowReporter, so dropped audio is counted per turn).
 type microphone struct{ in *audio.Input }
 
 func (m microphone) SampleRate() int { return m.in.SampleRate() }
+
+func (m microphone) Overflows() uint64 { return m.in.Overflows() }
 
 func (m microphone) Record(ctx context.Context, sink func([]float32) error) error {
 	return translate(m.in.Record(ctx, sink), false)
 }
 
-// speaker adapts audio.Output to practice.Player; out is asked each time so
-// a device chosen in Settings applies to the next sound.
-type speaker struct{ out func() *audio.Output }
+// speaker adapts audio.Output to practice.Player (and
+// practice.PlayedAtReporter, so the cue is placed where the tone was
+// heard); out is asked each time so a device chosen in Settings applies to
+// the next sound. Make it with newSpeaker: a zero last reports no time
+// and practice falls back to when Play returned.
+type speaker struct {
+	out  func() *audio.Output
+	last *atomic.Pointer[audio.Output] // the Output of the last Play
+}
+
+func newSpeaker(out func() *audio.Output) speaker {
+	return speaker{out: out, last: new(atomic.Pointer[audio.Output])}
+}
 
 func (s speaker) Play(ctx context.Context, clip pcm.Clip) error {
-	return translate(s.out().Play(ctx, clip), true)
+	o := s.out()
+	if s.last != nil {
+		s.last.Store(o)
+	}
+	return translate(o.Play(ctx, clip), true)
+}
+
+func (s speaker) PlayedAt() time.Time {
+	if s.last == nil {
+		return time.Time{}
+	}
+	if o := s.last.Load(); o != nil {
+		return o.PlayedAt()
+	}
+	return time.Time{}
 }
 
 // devices adapts audio.System to ui.Devices.

@@ -165,7 +165,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		deps.Devices = dev
 		prefs := a.Preferences()
 		out := func() *audio.Output { return newOutput(sys, prefs.String(ui.PrefOutputDevice)) }
-		deps.Player = speaker{out: out}
+		deps.Player = newSpeaker(out)
 		deps.Recorder = func() (practice.Recorder, error) {
 			name := prefs.String(ui.PrefInputDevice)
 			if err := dev.check(true, name); err != nil {
@@ -184,7 +184,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 				Scenario: sc,
 				Audio:    deps.Audio,
 				Recorder: microphone{in: newInput(sys, prefs.String(ui.PrefInputDevice))},
-				Player:   speaker{out: out},
+				Player:   newSpeaker(out),
 				Store:    st,
 				DataDir:  dataDir,
 				Baseline: base.get(),

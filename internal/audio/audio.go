@@ -6,8 +6,10 @@
 //
 // There are no package-level devices: a program calls Init once, passes the
 // *System down, and Closes it at exit. Streams are blocking (no PortAudio
-// callbacks), so recording and playing run on the caller's goroutine and stop
-// when the caller's context is done.
+// callbacks). Play writes on the caller's goroutine. Record reads on a
+// reader goroutine it owns and calls the sink on the caller's goroutine,
+// which doubles as the watchdog of a device that stops delivering
+// (ErrStalled); both stop when the caller's context is done.
 package audio
 
 import (
@@ -38,6 +40,11 @@ var (
 	// ErrBusy means the operation needs every stream of the System closed,
 	// and one is open.
 	ErrBusy = errors.New("audio device busy: a stream is open")
+	// ErrStuck means Refresh or Close found a stalled stream (see
+	// ErrStalled) whose device has still not let go of it, so PortAudio
+	// cannot be re-initialised or terminated safely yet. Unplugging the
+	// device usually releases it; try again.
+	ErrStuck = errors.New("a stalled audio device has not released its stream")
 	// ErrClosed means the System was closed (or a Refresh failed to
 	// re-initialise PortAudio).
 	ErrClosed = errors.New("audio system closed")
@@ -76,12 +83,55 @@ var paMu sync.Mutex
 
 // System is an initialised PortAudio. Its methods are safe for concurrent use.
 type System struct {
-	// mu guards open and live, so that Refresh and Close never terminate
-	// PortAudio under an open stream, and a stream is never opened on a
-	// terminated PortAudio.
-	mu   sync.Mutex
-	open int  // streams opened through this System and not yet closed
-	live bool // PortAudio is initialised for this System
+	// mu guards open, stuck, unstuck and live, so that Refresh and Close
+	// never terminate PortAudio under an open stream, and a stream is
+	// never opened on a terminated PortAudio.
+	mu    sync.Mutex
+	open  int  // streams opened through this System, not closed, not stuck
+	stuck int  // streams a stalled Record left to its reaper (see Input.Record)
+	live  bool // PortAudio is initialised for this System
+	// unstuck is closed when stuck drops to 0; nil while stuck is 0.
+	unstuck chan struct{}
+}
+
+// stuckWait is how long Refresh and Close wait for a stalled stream's
+// reaper: the read of a device that failed usually returns soon after the
+// abort (seen: 0.5 s after a named pipe lost its writer, more on a loaded
+// machine; two seconds cover ALSA's own poll timeouts); longer would freeze the
+// caller, who can retry.
+const stuckWait = 2 * time.Second
+
+// markStuck moves st from the open streams to the stuck ones.
+func (s *System) markStuck(st *stream) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st.stuck = true
+	s.open--
+	s.stuck++
+	if s.unstuck == nil {
+		s.unstuck = make(chan struct{})
+	}
+}
+
+// waitUnstuck waits, with s.mu held (it unlocks it while waiting), until
+// no stream is stuck or stuckWait has passed.
+func (s *System) waitUnstuck(op string) error {
+	if s.stuck == 0 {
+		return nil
+	}
+	ch := s.unstuck
+	s.mu.Unlock()
+	t := time.NewTimer(stuckWait)
+	defer t.Stop()
+	select {
+	case <-ch:
+	case <-t.C:
+	}
+	s.mu.Lock()
+	if s.stuck > 0 {
+		return fmt.Errorf("%s: %w", op, ErrStuck)
+	}
+	return nil
 }
 
 // Init initialises PortAudio and returns the System to open devices with.
@@ -98,16 +148,15 @@ func Init() (*System, error) {
 }
 
 // Close terminates PortAudio for this System. It returns ErrBusy if a stream is
-// still open (stop recording and playing first, by cancelling their contexts).
-// Closing a closed System does nothing.
+// still open (stop recording and playing first, by cancelling their contexts),
+// and ErrStuck if a stalled stream is still held by its device after a short
+// wait (PortAudio is then left initialised; the process may exit). Closing a
+// closed System does nothing.
 func (s *System) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.live {
-		return nil
-	}
-	if s.open > 0 {
-		return fmt.Errorf("close audio: %w", ErrBusy)
+	if err := s.idle("close audio"); err != nil || !s.live {
+		return err
 	}
 	s.live = false
 	paMu.Lock()
@@ -118,20 +167,37 @@ func (s *System) Close() error {
 	return nil
 }
 
+// idle, with s.mu held, checks that no stream is open and waits (briefly,
+// unlocking s.mu meanwhile) for stuck ones to be released.
+func (s *System) idle(op string) error {
+	for s.live {
+		if s.open > 0 {
+			return fmt.Errorf("%s: %w", op, ErrBusy)
+		}
+		if s.stuck == 0 {
+			return nil
+		}
+		if err := s.waitUnstuck(op); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Refresh re-initialises PortAudio so that devices plugged in (or configured)
 // since Init show up: PortAudio scans devices only when it is initialised. It
-// returns ErrBusy if a stream is open.
+// returns ErrBusy if a stream is open, ErrStuck as Close does.
 //
 // PortAudio counts initialisations process-wide, so the re-scan only happens
 // when this is the only live System.
 func (s *System) Refresh() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.idle("refresh audio devices"); err != nil {
+		return err
+	}
 	if !s.live {
 		return fmt.Errorf("refresh audio devices: %w", ErrClosed)
-	}
-	if s.open > 0 {
-		return fmt.Errorf("refresh audio devices: %w", ErrBusy)
 	}
 	paMu.Lock()
 	defer paMu.Unlock()
@@ -202,6 +268,7 @@ type stream struct {
 	// writes len(buf) samples at each call: reslice buf to move fewer.
 	buf     []float32
 	started bool
+	stuck   bool // left to a reaper by a stalled Record (System.markStuck)
 }
 
 func (st *stream) errorf(op string, err error) error {
@@ -338,7 +405,15 @@ func (st *stream) close(drain bool) error {
 	paMu.Unlock()
 
 	st.sys.mu.Lock()
-	st.sys.open--
+	if st.stuck {
+		st.sys.stuck--
+		if st.sys.stuck == 0 {
+			close(st.sys.unstuck)
+			st.sys.unstuck = nil
+		}
+	} else {
+		st.sys.open--
+	}
 	st.sys.mu.Unlock()
 
 	if stopErr != nil {

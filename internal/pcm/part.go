@@ -14,9 +14,10 @@ import (
 // PartSuffix is appended to the path of a recording while it is written.
 const PartSuffix = ".part"
 
-// partFile is what a PartWriter needs of an *os.File (an interface so tests
-// can inject a full disk).
-type partFile interface {
+// PartFile is what a PartWriter needs of an *os.File: an interface so that
+// tests can wrap the file to inject a full disk or an I/O error (see
+// CreatePartWith).
+type PartFile interface {
 	io.Writer
 	io.WriterAt
 	Sync() error
@@ -34,7 +35,7 @@ type partFile interface {
 // it. After any error every later call returns that error (Abort still
 // removes the file).
 type PartWriter struct {
-	f     partFile
+	f     PartFile
 	w     *bufio.Writer // buffers f; flushed by Sync and Close
 	path  string        // final path (without PartSuffix)
 	rate  int
@@ -47,10 +48,19 @@ type PartWriter struct {
 // CreatePart creates path+".part" (truncating a leftover one) and writes a
 // valid header for an empty recording at rate samples per second.
 func CreatePart(path string, rate int) (*PartWriter, error) {
+	return CreatePartWith(path, rate, func(name string) (PartFile, error) {
+		return os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	})
+}
+
+// CreatePartWith is CreatePart with open creating (and truncating) the
+// .part file, for callers that wrap it to inject faults. The rename at
+// Close and Abort's removal still act on path+".part" in the file system.
+func CreatePartWith(path string, rate int, open func(name string) (PartFile, error)) (*PartWriter, error) {
 	if err := checkRate(rate); err != nil {
 		return nil, fmt.Errorf("create recording %s: %w", path, err)
 	}
-	f, err := os.OpenFile(path+PartSuffix, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := open(path + PartSuffix)
 	if err != nil {
 		return nil, fmt.Errorf("create recording: %w", err)
 	}
@@ -65,7 +75,7 @@ func CreatePart(path string, rate int) (*PartWriter, error) {
 	return p, nil
 }
 
-func newPartWriter(f partFile, path string, rate int) *PartWriter {
+func newPartWriter(f PartFile, path string, rate int) *PartWriter {
 	return &PartWriter{f: f, w: bufio.NewWriterSize(f, blockBytes), path: path, rate: rate}
 }
 
@@ -103,6 +113,22 @@ func (p *PartWriter) Write(samples []float32) error {
 		}
 		p.n += int64(2 * k)
 		s = s[k:]
+	}
+	return nil
+}
+
+// Flush hands the buffered samples to the operating system without
+// syncing: a killed process then loses nothing it wrote (the system keeps
+// its page cache), only a power cut loses what came after the last Sync.
+func (p *PartWriter) Flush() error {
+	if p.err != nil {
+		return p.err
+	}
+	if p.ended {
+		return p.fail("flush", fs.ErrClosed)
+	}
+	if err := p.w.Flush(); err != nil {
+		return p.fail("write", err)
 	}
 	return nil
 }

@@ -195,3 +195,22 @@ func TestRepairPart(t *testing.T) {
 		t.Error("no .part suffix accepted")
 	}
 }
+
+func TestPartFlushHandsSamplesToTheSystem(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "take.wav")
+	p, err := CreatePart(path, 16000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Abort()
+	if err := p.Write(make([]float32, 1600)); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path + PartSuffix)
+	if err != nil || fi.Size() != 44+2*1600 {
+		t.Fatalf("after Flush the part file has %v bytes (%v), want 44 + 3200: a killed app must find every written sample", fi.Size(), err)
+	}
+}

@@ -74,6 +74,19 @@ func TestInterruptedTurnIsAttachedAtNextStart(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() { _, err := r.turn(ctx, nil); errc <- err }()
 	<-r.mic.paused
+	// The capture's writer goroutine puts what the mic delivered on disk
+	// (synced every second of audio); a crash now would leave what it has
+	// written. Wait until 2.5 s of the 3.2 s are there: what a real crash
+	// keeps is measured by TestKillMidRecordingKeepsTheAnswer.
+	part := filepath.Join(r.dir, "recordings", r.run.ID(), "turn-2.wav"+pcm.PartSuffix)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if fi, err := os.Stat(part); err == nil && fi.Size() >= 44+2*rate*5/2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the capture never wrote 2.5 s of turn 2 to %s", part)
+		}
+	}
 
 	// The next start.
 	rec, errs := practice.Recover(context.Background(), r.dir, r.store)

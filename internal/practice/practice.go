@@ -127,7 +127,9 @@ type TurnResult struct {
 	Findings      []coach.Finding
 	// Clip is the recorded answer, kept for playback and the timeline.
 	Clip pcm.Clip
-	// Dropped is how much of the answer was lost while recording.
+	// Dropped is how much of the answer was lost before it reached the
+	// file (the device buffer overflowed, or the disk fell more than the
+	// capture ring behind); 0 on a healthy machine.
 	Dropped time.Duration
 	// Customer is how the customer's line measured (its level trend, pace
 	// and pitch), for composure against the customer; NoSpeech when it
@@ -305,7 +307,7 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 	if err := writeTakeInfo(path, info); err != nil {
 		return TurnResult{}, err
 	}
-	answer, cue, err := r.record(ctx, path, func(p Phase) {
+	answer, cue, dropped, err := r.record(ctx, path, func(p Phase) {
 		if p == PhaseRecording { // the cue is known: a rescue measures from it
 			info.CueMS = float64(r.cue) / float64(time.Millisecond)
 			if err := writeTakeInfo(path, info); err != nil {
@@ -341,6 +343,7 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 		Clip:      answer,
 		Customer:  cust,
 		Composure: coach.Composure(cust, rep, FirstName(r.cfg.Scenario.Persona.Name), r.cfg.Bands),
+		Dropped:   dropped,
 		SaveErr:   errUnsaved,
 	}
 	r.cfg.Logf("practice: turn=%d measured latency=%.3fs pauses=%d mean=%.1fdBFS nospeech=%v",
@@ -521,9 +524,23 @@ func LoadLine(audio fs.FS, line scenario.Line) (pcm.Clip, error) {
 }
 
 // record opens the microphone, plays the cue tone once samples flow, and
-// records to path until stopped. The cue is the position in the recording
-// where the tone finished.
-func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) (pcm.Clip, time.Duration, error) {
+// records to path until stopped. It returns the answer as stored in the
+// file at path (the capture does not keep it in memory), the cue and the
+// audio lost on the way (ring overflow, device overflows).
+//
+// The cue is where the rep heard the tone end: the moment the Player says
+// the tone had been played (PlayedAtReporter; else when Play returned),
+// mapped onto the recording through the arrival times of its chunks (see
+// capture.at). When the microphone heard the tone itself (open speakers),
+// its end found in the recording wins (findTone). The
+// old way, the number of samples delivered when Play returned, lagged by
+// whatever sat in the input buffer (up to its 0.2 s latency) and placed
+// the cue too early.
+//
+// After a recorder or disk error the partial take stays at path, playable,
+// and the error says what happened (ErrStalled / ErrDeviceLost, or the
+// errno of the write).
+func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) (pcm.Clip, time.Duration, time.Duration, error) {
 	recCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.mu.Lock()
@@ -539,10 +556,8 @@ func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) 
 		levels: r.levels, silenceStop: r.cfg.SilenceStop, max: r.cfg.MaxAnswer,
 	})
 	if err != nil {
-		return pcm.Clip{}, 0, err
+		return pcm.Clip{}, 0, 0, fmt.Errorf("record answer: %w", err)
 	}
-	// Cue: once the microphone delivers, play the tone; the cue is where
-	// the recording stood when the tone finished.
 	var cue time.Duration
 	select {
 	case <-c.heard:
@@ -550,22 +565,45 @@ func (r *Run) record(ctx context.Context, path string, on func(Phase), idx int) 
 		if err := r.cfg.Player.Play(recCtx, CueTone()); err != nil && recCtx.Err() == nil {
 			r.cfg.Logf("practice: cue tone: %v", err)
 		}
-		cue = c.position()
+		heard := time.Now()
+		if p, ok := r.cfg.Player.(PlayedAtReporter); ok {
+			if t := p.PlayedAt(); !t.IsZero() {
+				heard = t
+			}
+		}
+		// Only the chunks that arrived so far anchor the cue: later ones
+		// would refine it on a device with a clock, but a device without
+		// one (a test's null device, a fake) delivers faster than real
+		// time and would drag the anchor arbitrarily early.
+		cue = c.at(heard)
 		r.cue = cue
 		r.cfg.Logf("practice: turn=%d cue at %.3fs", idx+1, cue.Seconds())
 		on(PhaseRecording)
 	case <-recCtx.Done():
-	case err := <-c.done:
-		c.done <- err // wait reads it
+	case <-c.written: // the capture ended (an error) before any sound
 	}
-	clip, err := c.wait()
+	res, err := c.wait(keepPartial)
+	if res.Dropped > 0 {
+		r.cfg.Logf("practice: turn=%d dropped %.3fs of audio", idx+1, res.Dropped.Seconds())
+	}
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err() // the rep left: the turn is not measured
 	}
 	if err != nil {
-		return pcm.Clip{}, 0, fmt.Errorf("record answer: %w", err)
+		return pcm.Clip{}, cue, res.Dropped, fmt.Errorf("record answer: %w", err)
 	}
-	return clip, cue, nil
+	clip, err := pcm.ReadFile(res.Path)
+	if err != nil {
+		return pcm.Clip{}, cue, res.Dropped, fmt.Errorf("record answer: %w", err)
+	}
+	if end, ok := findTone(clip, CueTone(), cue); ok {
+		r.cfg.Logf("practice: turn=%d cue tone heard in the recording, ending at %.3fs (stream timing said %.3fs)", idx+1, end.Seconds(), cue.Seconds())
+		cue = end
+	}
+	// The cue is a position in the recording: a whole sample, as the
+	// analyser takes it, so latency = onset − cue exactly.
+	cue = clip.Time(clip.Index(cue))
+	return clip, cue, res.Dropped, nil
 }
 
 // Finish marks the attempt finished; every turn is already committed.
