@@ -49,6 +49,8 @@ func translate(err error, output bool) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, audio.ErrBusy), errors.Is(err, audio.ErrStuck):
+		return fmt.Errorf("%w: %w", practice.ErrDeviceBusy, err)
 	case errors.Is(err, audio.ErrStalled):
 		return fmt.Errorf("%w: %w", practice.ErrStalled, err)
 	case errors.Is(err, audio.ErrDeviceLost):
@@ -126,7 +128,7 @@ func (d devices) list(input bool) ([]string, error) {
 
 func (d devices) Inputs() ([]string, error)  { return d.list(true) }
 func (d devices) Outputs() ([]string, error) { return d.list(false) }
-func (d devices) Refresh() error             { return d.sys.Refresh() }
+func (d devices) Refresh() error             { return translate(d.sys.Refresh(), false) }
 
 // check makes sure the chosen devices exist before a role-play starts, so
 // the rep hears about a missing microphone before the customer speaks, not

@@ -268,10 +268,14 @@ func Friendly(err error) string {
 		advice = "No microphone is available. Connect one, then choose it under Settings → Microphone. Your history is still available."
 	case errors.Is(err, practice.ErrNoSpeaker):
 		advice = "No speaker or headset is available. Connect one, then choose it under Settings → Speaker."
+	case errors.Is(err, practice.ErrStalled):
+		advice = "The microphone stopped sending sound (unplugged, muted, or taken by another program). What you said so far is kept. Reconnect it, press Refresh devices in Settings, and try the turn again."
+	case errors.Is(err, practice.ErrNoSpeech):
+		advice = "We heard no speech — check the microphone (Settings → Test microphone) and try again."
 	case errors.Is(err, practice.ErrDeviceLost):
 		advice = "The audio device stopped working (unplugged?). What was recorded so far is kept. Reconnect it, press Refresh devices in Settings, and try the turn again."
 	case errors.Is(err, practice.ErrDeviceBusy):
-		advice = "The audio device is in use (a recording or playback is still running). Stop it, then try again."
+		advice = "The audio device is still in use (a recording or playback is running, or a device that stopped has not let go). Stop it, or unplug and reconnect the device, then try again."
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG), errors.Is(err, store.ErrDiskFull):
 		advice = "The disk is full. Everything saved before is kept; free some space, then try again."
 	case errors.Is(err, syscall.EIO), errors.Is(err, store.ErrIO):

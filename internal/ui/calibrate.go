@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -185,7 +187,7 @@ func (c *calibration) measured(base coach.Baseline, path string, err error) {
 	if err != nil {
 		c.state = calReady
 		c.start.SetText("Start reading (Space)")
-		c.status.SetText("That reading cannot be used: " + err.Error() + "\n\nPress Space to read the passage again.")
+		c.status.SetText("That reading cannot be used: " + calibrationProblem(err) + "\n\nPress Space to read the passage again.")
 		c.app.logf("ui: calibration refused: %v", err)
 		return
 	}
@@ -239,4 +241,18 @@ func (c *calibration) save() {
 			}
 		})
 	}()
+}
+
+// calibrationProblem is why a reading was refused, in the rep's words: the
+// coach's reason, or the microphone's problem as Friendly says it.
+func calibrationProblem(err error) string {
+	var advice string
+	switch {
+	case errors.Is(err, practice.ErrNoSpeech), errors.Is(err, practice.ErrDeviceLost),
+		errors.Is(err, practice.ErrNoMicrophone), errors.Is(err, syscall.ENOSPC):
+		advice = firstLine(Friendly(err))
+	default:
+		advice = err.Error()
+	}
+	return advice
 }
