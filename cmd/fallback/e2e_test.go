@@ -126,14 +126,17 @@ func startXvfb(t *testing.T) string {
 	return ":" + strings.TrimSpace(line)
 }
 
-// startPulse starts a PulseAudio daemon with two null sinks: "customer"
-// (the app's speaker) and "rep", whose monitor is the app's microphone.
+// startPulse starts a PulseAudio daemon with one null sink, "rep", that is
+// the app's speaker and whose monitor is its microphone: a room with open
+// speakers, so the recording holds the cue tone where the rep heard it and
+// the answer where it was spoken, and the test can check the cue and the
+// latency against both. Without rewinds, so a short tone reaches the
+// monitor whole.
 func startPulse(t *testing.T, dir string) []string {
 	sock := filepath.Join(dir, "pulse.sock")
 	pa := fmt.Sprintf(`load-module module-native-protocol-unix socket=%s auth-anonymous=1
-load-module module-null-sink sink_name=customer rate=16000
-load-module module-null-sink sink_name=rep rate=16000
-set-default-sink customer
+load-module module-null-sink sink_name=rep rate=16000 norewinds=1
+set-default-sink rep
 set-default-source rep.monitor
 `, sock)
 	conf := filepath.Join(dir, "pulse.pa")
@@ -415,17 +418,33 @@ func TestEndToEnd(t *testing.T) {
 	if att.ScenarioID != sc.ID || len(att.Turns) != len(sc.Turns) {
 		t.Fatalf("attempt scenario %q with %d turns, want %q with %d", att.ScenarioID, len(att.Turns), sc.ID, len(sc.Turns))
 	}
-	// paplay starts 0–0.3 s late and PulseAudio buffers add some tens of ms.
-	minLat := replyDelay + want.Onset - 100*time.Millisecond
-	maxLat := replyDelay + want.Onset + 600*time.Millisecond
+	// Where the rep heard the cue and where the answer really began are both
+	// in the recording (one sink is speaker and microphone): the latency the
+	// app stored must match them within 50 ms, whatever paplay's start lag.
 	for _, tr := range att.Turns {
 		r := tr.Report
 		if r.NoSpeech {
 			t.Errorf("turn %d: no speech recorded", tr.Index+1)
 			continue
 		}
-		if r.Latency < minLat || r.Latency > maxLat {
-			t.Errorf("turn %d: latency %v, want %v..%v", tr.Index+1, r.Latency, minLat, maxLat)
+		rec, err := pcm.ReadFile(practice.RecordingFile(data, tr.RecordingPath))
+		if err != nil {
+			t.Fatalf("turn %d: recording: %v", tr.Index+1, err)
+		}
+		toneEnd, ok := findCueTone(rec)
+		if !ok {
+			t.Errorf("turn %d: the cue tone is not in the recording", tr.Index+1)
+			continue
+		}
+		start := findAnswer(rec, answer, want.Onset)
+		wantLat := start + want.Onset - toneEnd
+		t.Logf("turn %d: cue stored %.3f s, tone heard until %.3f s; answer at %.3f s; latency %.3f s, want %.3f s",
+			tr.Index+1, tr.Cue.Seconds(), toneEnd.Seconds(), start.Seconds(), r.Latency.Seconds(), wantLat.Seconds())
+		if d := (tr.Cue - toneEnd).Abs(); d > 20*time.Millisecond {
+			t.Errorf("turn %d: cue %v, the tone ended at %v in the recording (off by %v, want ≤ 20 ms)", tr.Index+1, tr.Cue, toneEnd, d)
+		}
+		if d := (r.Latency - wantLat).Abs(); d > 50*time.Millisecond {
+			t.Errorf("turn %d: latency %v, want %v ± 50 ms", tr.Index+1, r.Latency, wantLat)
 		}
 		if d := math.Abs(r.MeanDBFS - want.MeanDBFS); d > 2 {
 			t.Errorf("turn %d: mean %.1f dBFS, the fed answer has %.1f (off by %.1f dB, want ≤ 2)", tr.Index+1, r.MeanDBFS, want.MeanDBFS, d)
@@ -442,6 +461,63 @@ func TestEndToEnd(t *testing.T) {
 	if t.Failed() {
 		t.Logf("app log:\n%s", strings.Join(logs.all, "\n"))
 	}
+}
+
+// findCueTone is where the 880 Hz cue tone ends in a recording: the end of
+// the last 5 ms frame (in the first 3 s) where that frequency holds most of
+// the frame's energy, refined to the sample where its envelope falls
+// below half.
+func findCueTone(c pcm.Clip) (time.Duration, bool) {
+	const hz = 880
+	frame := c.Rate / 200
+	last := -1
+	for i := 0; i+frame <= len(c.Samples) && i < 3*c.Rate; i += frame {
+		var re, im, e float64
+		for k, v := range c.Samples[i : i+frame] {
+			ph := 2 * math.Pi * hz * float64(i+k) / float64(c.Rate)
+			re += float64(v) * math.Cos(ph)
+			im += float64(v) * math.Sin(ph)
+			e += float64(v) * float64(v)
+		}
+		if p := 2 * (re*re + im*im) / float64(frame); e > 1e-6*float64(frame) && p > 0.6*e {
+			last = i + frame
+		}
+	}
+	if last < 0 {
+		return 0, false
+	}
+	return time.Duration(last) * time.Second / time.Duration(c.Rate), true
+}
+
+// findAnswer is where the fed answer starts in a recording: the lag of best
+// normalised correlation of a second of the answer from its onset.
+func findAnswer(rec, answer pcm.Clip, onset time.Duration) time.Duration {
+	from := int(onset.Seconds() * float64(answer.Rate))
+	seg := answer.Samples[from:min(len(answer.Samples), from+answer.Rate)]
+	best, bestLag := math.Inf(-1), 0
+	score := func(lag int) float64 {
+		var xy, yy float64
+		for k, x := range seg {
+			y := float64(rec.Samples[lag+k])
+			xy += float64(x) * y
+			yy += y * y
+		}
+		if yy == 0 {
+			return math.Inf(-1)
+		}
+		return xy / math.Sqrt(yy)
+	}
+	for lag := 0; lag+len(seg) <= len(rec.Samples); lag += 4 { // coarse, then refined
+		if v := score(lag); v > best {
+			best, bestLag = v, lag
+		}
+	}
+	for lag := max(0, bestLag-4); lag <= bestLag+4 && lag+len(seg) <= len(rec.Samples); lag++ {
+		if v := score(lag); v > best {
+			best, bestLag = v, lag
+		}
+	}
+	return time.Duration(bestLag-from) * time.Second / time.Duration(rec.Rate)
 }
 
 func TestScenariosCheck(t *testing.T) {
