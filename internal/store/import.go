@@ -62,9 +62,10 @@ func (r ImportResult) Changed() bool {
 }
 
 // maxImportBytes bounds what Import reads. The JSON export of 10,000
-// attempts of 4 turns (the scale the app is built for) is about 45 MB, so
-// 1 GiB leaves room for twenty times that while keeping a wrong file (a
-// disk image picked by mistake) from filling memory.
+// attempts of 4 turns (the scale the app is built for) is 79 MB
+// (BenchmarkTransfer), so 1 GiB leaves room for thirteen times that while
+// keeping a wrong file (a disk image picked by mistake) from filling
+// memory.
 const maxImportBytes = 1 << 30
 
 // Import merges a JSON export (from Export, on this or another machine)
