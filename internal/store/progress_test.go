@@ -341,6 +341,19 @@ func BenchmarkProgress(b *testing.B) {
 			return len(l), err
 		}},
 	}
+	// Open reads the whole file for its integrity check, so the indexes
+	// of 004 cost start-up time too.
+	b.Run("Open", func(b *testing.B) {
+		for b.Loop() {
+			o, err := store.Open(db.Path())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := o.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	for _, bb := range benches {
 		b.Run(bb.name, func(b *testing.B) {
 			for b.Loop() {
