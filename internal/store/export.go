@@ -1,10 +1,13 @@
 package store
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -404,13 +407,65 @@ func (db *DB) readExport(ctx context.Context, opt ExportOptions) (*exportFile, e
 	return f, nil
 }
 
+// writeJSON writes f indented, one field a line so that Import can name
+// the line of a bad field. It writes attempt by attempt (the bytes are
+// those of encoding the whole file with SetIndent("", "  ")), so that an
+// export of 10,000 attempts does not hold its 79 MB text, and several
+// copies of it, in memory at once.
 func writeJSON(w io.Writer, f *exportFile) error {
-	enc := json.NewEncoder(w)
+	bw := bufio.NewWriter(w)
+	head := *f
+	head.Attempts, head.Baselines = nil, nil
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	// Line texts and self-checks keep "<", ">" and "&" as written.
 	enc.SetEscapeHTML(false)
-	// One field a line, so that Import can name the line of a bad field.
 	enc.SetIndent("", "  ")
-	return enc.Encode(f)
+	if err := enc.Encode(head); err != nil {
+		return err
+	}
+	// head ends with `"baselines": null` + "\n}\n"; the lists replace
+	// the two nulls.
+	text := buf.Bytes()
+	cut := bytes.LastIndex(text, []byte(`  "attempts": null`))
+	if cut < 0 {
+		return errors.New("export: unexpected layout of the file header")
+	}
+	bw.Write(text[:cut])
+	enc.SetIndent("    ", "  ")
+	writeList := func(name string, n int, item func(i int) any, last bool) error {
+		if n == 0 {
+			fmt.Fprintf(bw, "  %q: []", name)
+		} else {
+			fmt.Fprintf(bw, "  %q: [\n", name)
+			for i := range n {
+				buf.Reset()
+				if err := enc.Encode(item(i)); err != nil {
+					return err
+				}
+				bw.WriteString("    ")
+				bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+				if i < n-1 {
+					bw.WriteString(",")
+				}
+				bw.WriteString("\n")
+			}
+			bw.WriteString("  ]")
+		}
+		if !last {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+		return nil
+	}
+	if err := writeList("attempts", len(f.Attempts), func(i int) any { return &f.Attempts[i] }, false); err != nil {
+		return err
+	}
+	if err := writeList("baselines", len(f.Baselines), func(i int) any { return &f.Baselines[i] }, true); err != nil {
+		return err
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
 }
 
 // csvHeader is the CSV export's column order, which stays stable: new
