@@ -414,3 +414,28 @@ func TestImportConflictRollsBack(t *testing.T) {
 		t.Errorf("attempt 0 of the refused file: %v, want ErrNotFound", err)
 	}
 }
+
+// TestImportTurnIDConflict imports a file one of whose turns has the ID of
+// a turn stored here under another attempt: refused, nothing imported.
+func TestImportTurnIDConflict(t *testing.T) {
+	ctx := context.Background()
+	src := MustOpenDB(t)
+	ids := transferFixture(t, src)
+	file := mustExport(t, src, jsonOpt)
+	taken := mustRead(t, src, ids[1]).Turns[1].ID
+
+	dst := MustOpenDB(t)
+	other := newAttempt("other", at(500), 1)
+	other.Turns[0].ID = taken
+	mustSave(t, dst, &other)
+	before := mustExport(t, dst, jsonOpt)
+
+	_, err := dst.Import(ctx, bytes.NewReader(file))
+	var ie *store.ImportError
+	if !errors.As(err, &ie) || ie.Field != "attempts[1].turns[1].id" || !strings.Contains(ie.Reason, other.ID) {
+		t.Fatalf("Import = %v, want a refusal at attempts[1].turns[1].id naming attempt %s", err, other.ID)
+	}
+	if after := mustExport(t, dst, jsonOpt); !bytes.Equal(before, after) {
+		t.Errorf("the refused import left something behind:\n%s", firstDiff(before, after))
+	}
+}
