@@ -53,6 +53,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) >= 1 && args[0] == "scenarios" {
 		return scenariosCmd(args[1:], stdout, stderr)
 	}
+	if len(args) >= 1 && args[0] == "export" {
+		return exportCmd(args[1:], stdout, stderr)
+	}
+	if len(args) >= 1 && args[0] == "import" {
+		return importCmd(args[1:], stdout, stderr)
+	}
 	fl := flag.NewFlagSet("fallback", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	dataFlag := fl.String("data", "", "data folder for the database and recordings (default: $FALLBACK_DATA or the user's app-data folder)")

@@ -341,6 +341,19 @@ func BenchmarkProgress(b *testing.B) {
 			return len(l), err
 		}},
 	}
+	// Open reads the whole file for its integrity check, so the indexes
+	// of 004 cost start-up time too.
+	b.Run("Open", func(b *testing.B) {
+		for b.Loop() {
+			o, err := store.Open(db.Path())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := o.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	for _, bb := range benches {
 		b.Run(bb.name, func(b *testing.B) {
 			for b.Loop() {
@@ -353,5 +366,32 @@ func BenchmarkProgress(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestTurnPointsIndexOrder saves the turns of an attempt out of order (as
+// a retake does) and expects them by index.
+func TestTurnPointsIndexOrder(t *testing.T) {
+	db := MustOpenDB(t)
+	full := newAttempt("order", base, 3)
+	a := full
+	a.Turns, a.FinishedAt = nil, time.Time{}
+	mustBegin(t, db, &a)
+	before := newAttempt("before", base.Add(-time.Hour), 2) // another attempt, stored between
+	mustSave(t, db, &before)
+	for _, i := range []int{2, 0, 1} {
+		tr := full.Turns[i]
+		mustSaveTurn(t, db, a.ID, &tr)
+	}
+	got, err := db.TurnPoints(context.Background(), store.ProgressFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idx []int
+	for _, p := range got {
+		idx = append(idx, p.Index)
+	}
+	if want := []int{0, 1, 0, 1, 2}; !reflect.DeepEqual(idx, want) || got[2].AttemptID != a.ID {
+		t.Errorf("indexes %v (third point of %s), want %v (of %s)", idx, got[2].AttemptID, want, a.ID)
 	}
 }

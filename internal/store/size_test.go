@@ -16,9 +16,10 @@ const sizeAttempts = 1000
 
 // bytesPerAttemptBudget bounds the file's growth: 10,000 attempts (the
 // scale the progress screen is built for) then stay under 50 MB. The
-// integrity check at every Open reads the file whole; it took 190 ms for
-// 10,000 such attempts (36 MB) on the 2-core test machine, so the start
-// stays around a quarter of a second.
+// integrity check at every Open reads the file whole; it took 160 ms for
+// 10,000 such attempts (40 MB with the indexes of 004;
+// BenchmarkProgress/Open) on the 2-core test machine, so the start stays
+// around a quarter of a second.
 const bytesPerAttemptBudget = 5120
 
 // TestBytesPerAttempt stores attempts of 4 turns as a run writes them

@@ -41,6 +41,13 @@
 // ListAttempts are measured over 10,000 attempts of 4 turns by
 // BenchmarkProgress.
 //
+// Export writes the history as CSV (one row per turn) or JSON (whole
+// attempts and the baselines, with a format version), byte for byte the
+// same for the same data. Import merges such a JSON file from another
+// machine by UUID in one transaction; importing a file twice changes
+// nothing, and a refused file (ErrImport, an *ImportError naming the line
+// and field) leaves the database as it was.
+//
 // A turn's self-checks are a JSON array of {"text", "done"} objects in one
 // TEXT column, since they are short, always read and written whole and
 // never queried by item; the schema refuses anything but an array there.
@@ -52,7 +59,8 @@
 //
 // Errors the app shows are sentinels for errors.Is: ErrNotFound, ErrExists,
 // ErrDamaged, ErrTooNew and ErrForeign (found by Open, before anything is
-// written), ErrDiskFull and ErrIO. A failed write leaves the database as it
+// written), ErrDiskFull and ErrIO, and ErrImport for a refused import
+// file. A failed write leaves the database as it
 // was before the call.
 package store
 
