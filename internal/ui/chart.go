@@ -101,7 +101,13 @@ func NewChart(title, unit string) *Chart {
 // SetPoints replaces the series. The points need not be in time order; the
 // slice is not kept.
 func (c *Chart) SetPoints(pts []ChartPoint) {
-	c.drawn, c.days = chartReduce(pts, time.Local)
+	c.setDrawn(chartReduce(pts, time.Local))
+}
+
+// setDrawn shows points already reduced by chartReduce (which screens may
+// run off the UI goroutine).
+func (c *Chart) setDrawn(drawn []chartDrawn, days int) {
+	c.drawn, c.days = drawn, days
 	c.ranges()
 	c.Refresh()
 }
@@ -125,13 +131,21 @@ func (c *Chart) DaysPerPoint() int { return c.days }
 // chartMaxPoints, averages them per day (in loc), or per the fewest days
 // that keep the count within chartMaxPoints.
 func chartReduce(pts []ChartPoint, loc *time.Location) ([]chartDrawn, int) {
-	var out []chartDrawn
+	out := make([]chartDrawn, 0, len(pts))
 	for i, p := range pts {
 		if !math.IsNaN(p.Value) && !math.IsInf(p.Value, 0) {
 			out = append(out, chartDrawn{at: p.At, value: p.Value, index: i})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b chartDrawn) int { return a.at.Compare(b.at) })
+	if len(out) == 0 {
+		return nil, 0
+	}
+	byTime := func(a, b chartDrawn) int { return a.at.Compare(b.at) }
+	// Stores hand the points in time order; checking is cheaper than
+	// sorting them again.
+	if !slices.IsSortedFunc(out, byTime) {
+		slices.SortStableFunc(out, byTime)
+	}
 	if len(out) <= chartMaxPoints {
 		return out, 0
 	}
@@ -152,9 +166,24 @@ func chartReduce(pts []ChartPoint, loc *time.Location) ([]chartDrawn, int) {
 		at := time.Unix(0, int64(mean)).In(loc)
 		agg = append(agg, chartDrawn{at: at, value: sumV / float64(n), index: idx})
 	}
+	// The day of a point is computed once per day, not per point: the
+	// points are in time order, so a point inside the last day's bounds
+	// shares its number.
+	var (
+		curDay         int64
+		dayFrom, dayTo time.Time
+	)
+	dayOf := func(t time.Time) int64 {
+		if t.Before(dayFrom) || !t.Before(dayTo) {
+			y, m, d := t.In(loc).Date()
+			dayFrom, dayTo = time.Date(y, m, d, 0, 0, 0, 0, loc), time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+			curDay = time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+		}
+		return curDay
+	}
 	idx := -1
 	for _, d := range out {
-		b := (dayNumber(d.at, loc) - first) / int64(days)
+		b := (dayOf(d.at) - first) / int64(days)
 		if b != bucket {
 			flush(idx)
 			bucket, sumV, sumT, n, newest, idx = b, 0, 0, 0, time.Time{}, -1
