@@ -59,7 +59,7 @@ type ChartPoint struct {
 // A chart draws at most chartMaxPoints (200) points, so its object count is
 // bounded: with more, the points are averaged per day (mean of the values
 // and of the times), and per several days when there are more days than
-// that. Tapping it reports, through OnTapped, the index in the points given
+// that, and its title says so ("· mean per day"). Tapping it reports, through OnTapped, the index in the points given
 // to SetPoints of the drawn point nearest the pointer; for an averaged point
 // that is the newest point it stands for.
 //
@@ -118,6 +118,17 @@ func (c *Chart) SetBand(lo, hi float64) {
 	c.lo, c.hi = lo, hi
 	c.ranges()
 	c.Refresh()
+}
+
+// titleText is the title, with how the points are averaged when they are.
+func (c *Chart) titleText() string {
+	switch c.days {
+	case 0:
+		return c.title
+	case 1:
+		return c.title + " · mean per day"
+	}
+	return fmt.Sprintf("%s · mean per %d days", c.title, c.days)
 }
 
 // Drawn is how many points the chart draws (after averaging).
@@ -476,7 +487,7 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 	r.bg.FillColor = th.Color(theme.ColorNameInputBackground, variant)
 	r.bg.Move(fyne.NewPos(g.left, g.top))
 	r.bg.Resize(fyne.NewSize(g.right-g.left, g.bottom-g.top))
-	r.title.Text, r.title.Color = c.title, fg
+	r.title.Text, r.title.Color = c.titleText(), fg
 	r.title.TextSize = th.Size(theme.SizeNameText)
 	r.title.Move(fyne.NewPos(0, 0))
 	r.title.Resize(r.title.MinSize())
@@ -597,10 +608,4 @@ func (r *chartRenderer) collect() {
 	for i := range r.labels {
 		r.objects = append(r.objects, r.ticks[i], r.labels[i])
 	}
-}
-
-// String describes the chart for logs: its title and how many points it
-// draws.
-func (c *Chart) String() string {
-	return fmt.Sprintf("chart %q: %d points", c.title, len(c.drawn))
 }

@@ -195,6 +195,10 @@ func TestChartAveragesManyPoints(t *testing.T) {
 			if c.Drawn() != tc.wantDrawn || c.DaysPerPoint() != tc.wantPerDay {
 				t.Fatalf("%d points drawn, %d days each; want %d, %d", c.Drawn(), c.DaysPerPoint(), tc.wantDrawn, tc.wantPerDay)
 			}
+			wantTitle := map[int]string{0: "Pace", 1: "Pace · mean per day", 5: "Pace · mean per 5 days"}[tc.wantPerDay]
+			if got := c.titleText(); got != wantTitle {
+				t.Errorf("title %q, want %q", got, wantTitle)
+			}
 			if tc.wantPerDay == 1 {
 				for i, d := range c.drawn {
 					if math.Abs(d.value-float64(i)) > 1e-9 {

@@ -365,7 +365,7 @@ func weekPractice(points []store.TurnPoint, now time.Time) (attempts, turns int)
 }
 
 // practiceLine is the streak and this week's practice ("3-day streak ·
-// this week 2 attempts, 8 turns").
+// this week: 2 attempts, 8 turns").
 func practiceLine(points []store.TurnPoint, days []time.Time, now time.Time) string {
 	var parts []string
 	if s := streak(days, now); s > 0 {
@@ -374,7 +374,7 @@ func practiceLine(points []store.TurnPoint, days []time.Time, now time.Time) str
 		parts = append(parts, "last practised "+days[len(days)-1].In(now.Location()).Format("Mon 2 Jan"))
 	}
 	if a, t := weekPractice(points, now); a > 0 {
-		parts = append(parts, fmt.Sprintf("this week %s, %s", plural(a, "attempt"), plural(t, "turn")))
+		parts = append(parts, fmt.Sprintf("this week: %s, %s", plural(a, "attempt"), plural(t, "turn")))
 	} else {
 		parts = append(parts, "nothing yet this week")
 	}
@@ -393,7 +393,7 @@ func needsWork(points []store.TurnPoint, now time.Time, ms []progressMetric) (m 
 		if !cand.hasBand() {
 			continue
 		}
-		var vals []float64
+		var window []ChartPoint
 		out := 0
 		for _, p := range points {
 			if p.StartedAt.Before(since) || p.StartedAt.After(now) {
@@ -403,10 +403,16 @@ func needsWork(points []store.TurnPoint, now time.Time, ms []progressMetric) (m 
 			if math.IsNaN(v) {
 				continue
 			}
-			vals = append(vals, v)
+			window = append(window, ChartPoint{At: p.StartedAt, Value: v})
 			if cand.outside(v) {
 				out++
 			}
+		}
+		// The halves are halves in time, whatever order points came in.
+		slices.SortStableFunc(window, func(a, b ChartPoint) int { return a.At.Compare(b.At) })
+		vals := make([]float64, len(window))
+		for i, w := range window {
+			vals[i] = w.Value
 		}
 		if out == 0 {
 			continue
@@ -437,7 +443,7 @@ func mean(v []float64) float64 {
 // homeSummary is one or two lines for the Home screen: the streak and this
 // week's practice, then the metric most in need of work with its trend
 // over the last two weeks ("reply pause: 0.3 s → 0.8 s over 2 weeks").
-// points are the stored turns (oldest first), days the practice days in
+// points are the stored turns (in any order), days the practice days in
 // now's location; "" when nothing is stored.
 func homeSummary(points []store.TurnPoint, days []time.Time, now time.Time, b coach.Bands, base coach.Baseline) string {
 	if len(points) == 0 && len(days) == 0 {
@@ -688,14 +694,10 @@ func (s *progressScreen) content(d progressData) fyne.CanvasObject {
 				s.open(points[i].AttemptID)
 			}
 		}
-		box.Add(c)
+		// Padded like the labels, and clear of the scroll bar.
+		box.Add(container.NewPadded(c))
 		if m.note != "" {
 			n := widget.NewLabel(m.note)
-			n.Importance = widget.LowImportance
-			box.Add(n)
-		}
-		if c.DaysPerPoint() > 0 {
-			n := widget.NewLabel(fmt.Sprintf("Each point is the mean of %s.", plural(c.DaysPerPoint(), "day")))
 			n.Importance = widget.LowImportance
 			box.Add(n)
 		}

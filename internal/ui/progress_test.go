@@ -47,12 +47,11 @@ func (m *memProgress) PracticeDays(_ context.Context, loc *time.Location) ([]tim
 	var days []time.Time
 	for _, p := range m.points {
 		y, mo, d := p.StartedAt.In(loc).Date()
-		day := time.Date(y, mo, d, 0, 0, 0, 0, loc)
-		if len(days) == 0 || !days[len(days)-1].Equal(day) {
-			days = append(days, day)
-		}
+		days = append(days, time.Date(y, mo, d, 0, 0, 0, 0, loc))
 	}
-	return days, nil
+	// Distinct and oldest first, as the store gives them.
+	slices.SortFunc(days, time.Time.Compare)
+	return slices.CompactFunc(days, time.Time.Equal), nil
 }
 
 func (m *memProgress) ScenarioSummaries(context.Context) ([]store.ScenarioSummary, error) {
@@ -409,29 +408,35 @@ func TestHomeSummary(t *testing.T) {
 		{"nothing stored", nil, coach.Baseline{}, ""},
 		{"all in band", []store.TurnPoint{
 			calmPoint("a", "late", ago(2), 0), calmPoint("b", "late", ago(1), 0), calmPoint("c", "late", ago(0), 0), calmPoint("c", "late", ago(0), 1),
-		}, coach.Baseline{}, "3-day streak · this week 3 attempts, 4 turns"},
+		}, coach.Baseline{}, "3-day streak · this week: 3 attempts, 4 turns"},
 		{"reply pause getting better", []store.TurnPoint{
 			with(calmPoint("a", "late", ago(12), 0), latency(300*time.Millisecond)),
 			with(calmPoint("b", "late", ago(11), 0), latency(300*time.Millisecond)),
 			with(calmPoint("c", "late", ago(2), 0), latency(800*time.Millisecond)),
 			with(calmPoint("d", "late", ago(1), 0), latency(800*time.Millisecond)),
-		}, coach.Baseline{}, "2-day streak · this week 2 attempts, 2 turns\nMost to work on — reply pause: 0.3 s → 0.8 s over 2 weeks (target 0.5 to 1.5 s)"},
+		}, coach.Baseline{}, "2-day streak · this week: 2 attempts, 2 turns\nMost to work on — reply pause: 0.3 s → 0.8 s over 2 weeks (target 0.5 to 1.5 s)"},
+		{"given newest first", []store.TurnPoint{
+			with(calmPoint("d", "late", ago(1), 0), latency(800*time.Millisecond)),
+			with(calmPoint("c", "late", ago(2), 0), latency(800*time.Millisecond)),
+			with(calmPoint("b", "late", ago(11), 0), latency(300*time.Millisecond)),
+			with(calmPoint("a", "late", ago(12), 0), latency(300*time.Millisecond)),
+		}, coach.Baseline{}, "2-day streak · this week: 2 attempts, 2 turns\nMost to work on — reply pause: 0.3 s → 0.8 s over 2 weeks (target 0.5 to 1.5 s)"},
 		{"old practice only", []store.TurnPoint{calmPoint("a", "late", ago(20), 0)}, coach.Baseline{},
 			"last practised Thu 5 Nov · nothing yet this week"},
 		{"pace against the baseline", []store.TurnPoint{with(calmPoint("a", "late", ago(0), 0), fast)},
 			coach.Baseline{ArticulationRate: 4.5, SpeechRate: 4},
-			"1-day streak · this week 1 attempt, 1 turn\nMost to work on — pace: +25 % → +25 % over 2 weeks (target -10 to +10 %)"},
+			"1-day streak · this week: 1 attempt, 1 turn\nMost to work on — pace: +25 % → +25 % over 2 weeks (target -10 to +10 %)"},
 		{"pace without a baseline has no target", []store.TurnPoint{with(calmPoint("a", "late", ago(0), 0), fast)},
-			coach.Baseline{}, "1-day streak · this week 1 attempt, 1 turn"},
+			coach.Baseline{}, "1-day streak · this week: 1 attempt, 1 turn"},
 		{"the most often missed wins", []store.TurnPoint{
 			with(calmPoint("a", "late", ago(1), 0), func(p *store.TurnPoint) { p.LongestPause = 3 * time.Second }),
 			with(calmPoint("a", "late", ago(1), 1), func(p *store.TurnPoint) { p.LongestPause = 3 * time.Second; p.TrendDB = 4 }),
-		}, coach.Baseline{}, "1-day streak · this week 1 attempt, 2 turns\nMost to work on — longest pause: 3.0 s → 3.0 s over 2 weeks (target under 2.0 s)"},
+		}, coach.Baseline{}, "1-day streak · this week: 1 attempt, 2 turns\nMost to work on — longest pause: 3.0 s → 3.0 s over 2 weeks (target under 2.0 s)"},
 		{"equal misses: the coach's order", []store.TurnPoint{
 			with(calmPoint("a", "late", ago(1), 0), func(p *store.TurnPoint) { p.LongestPause = 3 * time.Second; p.TrendDB = 4 }),
-		}, coach.Baseline{}, "1-day streak · this week 1 attempt, 1 turn\nMost to work on — level rise: +4.0 dB → +4.0 dB over 2 weeks (target under +2.0 dB)"},
+		}, coach.Baseline{}, "1-day streak · this week: 1 attempt, 1 turn\nMost to work on — level rise: +4.0 dB → +4.0 dB over 2 weeks (target under +2.0 dB)"},
 		{"nothing heard", []store.TurnPoint{with(calmPoint("a", "late", ago(0), 0), noSpeech)}, coach.Baseline{},
-			"1-day streak · this week 1 attempt, 1 turn"},
+			"1-day streak · this week: 1 attempt, 1 turn"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := homeSummary(tc.points, days(tc.points), now, coach.DefaultBands(), tc.base)
