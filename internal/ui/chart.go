@@ -305,8 +305,10 @@ func (c *Chart) geometry(size fyne.Size) chartGeometry {
 	for _, s := range c.valueLabels() {
 		labelW = max(labelW, fyne.MeasureText(s.text, caption, fyne.TextStyle{}).Width)
 	}
+	// The right margin is a scroll bar wide: charts sit in scrolled
+	// screens, whose bar is drawn over the content's right edge.
 	g := chartGeometry{left: labelW + chartTickLength + 2, top: titleH + 4,
-		right: size.Width - 4, bottom: size.Height - labelH - chartTickLength - 1}
+		right: size.Width - th.Size(theme.SizeNameScrollBar), bottom: size.Height - labelH - chartTickLength - 1}
 	g.right = max(g.right, g.left)
 	g.bottom = max(g.bottom, g.top)
 	return g

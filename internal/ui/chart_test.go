@@ -81,8 +81,9 @@ func TestChartRedrawsOnResize(t *testing.T) {
 	small := last()
 	w.Resize(fyne.NewSize(800, 400))
 	big := last()
-	// The newest point sits at the plot's right edge, 4 units in.
-	if math.Abs(float64(small.X-(400-4))) > 1 || math.Abs(float64(big.X-(800-4))) > 1 {
+	// The newest point sits at the plot's right edge, a scroll bar in.
+	bar := c.Theme().Size(theme.SizeNameScrollBar)
+	if math.Abs(float64(small.X-(400-bar))) > 1 || math.Abs(float64(big.X-(800-bar))) > 1 {
 		t.Errorf("newest point at x %.1f (400 wide) and %.1f (800 wide), want the right edge", small.X, big.X)
 	}
 	if big.Y <= small.Y {

@@ -617,13 +617,21 @@ func (s *progressScreen) load() {
 	bands, base, now := a.deps.Bands, s.base, s.now()
 	go func() {
 		d, err := readProgress(ctx, p, f, first)
-		d.view(bands, base, now)
+		if err == nil {
+			d.view(bands, base, now)
+		}
 		fyne.Do(func() {
 			if ctx.Err() != nil {
 				return // the rep has moved on
 			}
 			if err != nil {
+				// Said in the dialog and on the screen, so that nothing
+				// read in part passes for the rep's progress.
+				msg := widget.NewLabel("Your progress could not be read. " + firstLine(Friendly(err)))
+				msg.Wrapping = fyne.TextWrapWord
+				a.show("Progress", container.NewBorder(s.header(), nil, nil, nil, msg), a.backHome)
 				a.showError("Cannot read your progress", err)
+				return
 			}
 			if first {
 				s.summaries = d.summaries
@@ -666,7 +674,7 @@ func (s *progressScreen) show(d progressData) {
 }
 
 // content is the screen's body for d (whose view is made): the practice
-// line, the charts and the scenarios.
+// line and the scenarios, which a glance takes in, then the charts.
 func (s *progressScreen) content(d progressData) fyne.CanvasObject {
 	a := s.a
 	box := container.NewVBox()
@@ -676,12 +684,23 @@ func (s *progressScreen) content(d progressData) fyne.CanvasObject {
 	}
 	practice.Wrapping = fyne.TextWrapWord
 	box.Add(practice)
-	if len(d.points) == 0 && len(d.days) > 0 {
-		box.Add(widget.NewLabel("No turns in this range."))
-	}
 	if !s.base.Calibrated() {
 		box.Add(widget.NewLabel(coach.DefaultsNote(s.base)))
 	}
+
+	box.Add(widget.NewLabelWithStyle("By scenario", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	// One label, a line per scenario: no padding between the lines.
+	lines := make([]string, 0, len(d.scIDs))
+	for _, id := range d.scIDs {
+		r := d.results[id]
+		lines = append(lines, fmt.Sprintf("%s — %s · last %s · best %s", d.titles[id], plural(r.Attempts, "attempt"), r.Last, r.Best))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, "No attempts in this range.")
+	}
+	scenarios := widget.NewLabel(strings.Join(lines, "\n"))
+	scenarios.Wrapping = fyne.TextWrapWord
+	box.Add(scenarios)
 
 	points := d.points
 	for k, m := range d.metrics {
@@ -703,14 +722,6 @@ func (s *progressScreen) content(d progressData) fyne.CanvasObject {
 		}
 	}
 
-	box.Add(widget.NewLabelWithStyle("By scenario", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	for _, id := range d.scIDs {
-		r := d.results[id]
-		box.Add(widget.NewLabel(fmt.Sprintf("%s — %s · last %s · best %s", d.titles[id], plural(r.Attempts, "attempt"), r.Last, r.Best)))
-	}
-	if len(d.scIDs) == 0 {
-		box.Add(widget.NewLabel("No attempts in this range."))
-	}
 	return box
 }
 
@@ -729,4 +740,24 @@ func (s *progressScreen) key(ev *fyne.KeyEvent) {
 		}
 		s.scroll.ScrollToOffset(fyne.NewPos(0, s.scroll.Offset.Y+dy))
 	}
+}
+
+// readHomeProgress reads what the Home screen shows of progress: the
+// summary of homeSummary and the results of scenarioResults by scenario
+// ID, from all stored turns. It reads the database and judges every turn
+// (about 0.1 s for 40,000), so call it off the UI goroutine and show the
+// result with fyne.Do.
+func readHomeProgress(ctx context.Context, p Progress, b coach.Bands, base coach.Baseline, now time.Time) (string, map[string]ScenarioResult, error) {
+	if b == (coach.Bands{}) {
+		b = coach.DefaultBands()
+	}
+	days, err := p.PracticeDays(ctx, now.Location())
+	if err != nil {
+		return "", nil, fmt.Errorf("read practice days: %w", err)
+	}
+	points, err := p.TurnPoints(ctx, store.ProgressFilter{})
+	if err != nil {
+		return "", nil, fmt.Errorf("read progress points: %w", err)
+	}
+	return homeSummary(points, days, now, b, base), scenarioResults(points, b, base), nil
 }

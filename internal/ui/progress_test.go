@@ -567,3 +567,52 @@ func BenchmarkProgress(b *testing.B) {
 		_ = w.Canvas().Capture()
 	}
 }
+
+func TestReadHomeProgress(t *testing.T) {
+	now := time.Now()
+	p := &memProgress{points: screenPoints(now)}
+	summary, results, err := readHomeProgress(context.Background(), p, coach.Bands{}, coach.Baseline{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(summary, "3-day streak · ") {
+		t.Errorf("summary %q, want the 3-day streak first", summary)
+	}
+	if f := p.lastFilter(); f != (store.ProgressFilter{}) {
+		t.Errorf("read %+v, want every turn", f)
+	}
+	want := map[string]ScenarioResult{"late": {2, "2 of 2 calm", "2 of 2 calm"}, "bill": {1, "0 of 1 calm", "0 of 1 calm"}}
+	if len(results) != len(want) || results["late"] != want["late"] || results["bill"] != want["bill"] {
+		t.Errorf("results %v, want %v", results, want)
+	}
+	if _, _, err := readHomeProgress(context.Background(), failingProgress{}, coach.Bands{}, coach.Baseline{}, now); err == nil || !strings.Contains(err.Error(), "read practice days") {
+		t.Errorf("a failing read gave %v, want it wrapped with the operation", err)
+	}
+}
+
+// failingProgress fails every read.
+type failingProgress struct{}
+
+var errDiskGone = fmt.Errorf("disk gone")
+
+func (failingProgress) TurnPoints(context.Context, store.ProgressFilter) ([]store.TurnPoint, error) {
+	return nil, errDiskGone
+}
+func (failingProgress) PracticeDays(context.Context, *time.Location) ([]time.Time, error) {
+	return nil, errDiskGone
+}
+func (failingProgress) ScenarioSummaries(context.Context) ([]store.ScenarioSummary, error) {
+	return nil, errDiskGone
+}
+
+func TestProgressReadErrorIsShown(t *testing.T) {
+	a, w, shown := progressUI(t)
+	a.ShowProgressWith(failingProgress{}, coach.Baseline{}, nil)
+	awaitShown(t, shown, "Progress", "Progress")
+	if len(a.dialogs) != 1 {
+		t.Fatalf("%d dialogs open, want the error", len(a.dialogs))
+	}
+	if got, charts := screenTexts(t, w); !strings.Contains(got, "Your progress could not be read.") || len(charts) != 0 {
+		t.Errorf("after a failed read the screen shows:\n%s", got)
+	}
+}
