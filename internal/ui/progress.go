@@ -629,8 +629,8 @@ func (s *progressScreen) load() {
 				// read in part passes for the rep's progress.
 				msg := widget.NewLabel("Your progress could not be read. " + firstLine(Friendly(err)))
 				msg.Wrapping = fyne.TextWrapWord
-				a.show("Progress", container.NewBorder(s.header(), nil, nil, nil, msg), a.backHome)
 				a.showError("Cannot read your progress", err)
+				a.show("Progress", container.NewBorder(s.header(), nil, nil, nil, msg), a.backHome)
 				return
 			}
 			if first {

@@ -23,12 +23,20 @@ import (
 // filters it was asked for.
 type memProgress struct {
 	points []store.TurnPoint
+	// gate, when set, holds every read of points until the test sends on
+	// it: the test driver runs fyne.Do on the calling goroutine, so a
+	// test that changes a widget must be done with it before the read's
+	// result is shown.
+	gate chan struct{}
 
 	mu      sync.Mutex // guards filters
 	filters []store.ProgressFilter
 }
 
 func (m *memProgress) TurnPoints(_ context.Context, f store.ProgressFilter) ([]store.TurnPoint, error) {
+	if m.gate != nil {
+		<-m.gate
+	}
 	m.mu.Lock()
 	m.filters = append(m.filters, f)
 	m.mu.Unlock()
@@ -266,7 +274,9 @@ func TestProgressFiltersReadAgain(t *testing.T) {
 	if got := sel[0].Options; !slices.Equal(got, []string{"All scenarios", "Billed twice", "Two days late"}) {
 		t.Fatalf("scenario options %q", got)
 	}
+	p.gate = make(chan struct{})
 	sel[0].SetSelected("Billed twice")
+	p.gate <- struct{}{}
 	awaitShown(t, shown, "Progress", "Progress")
 	if f := p.lastFilter(); f.ScenarioID != "bill" {
 		t.Errorf("after choosing Billed twice, read %+v", f)
@@ -281,6 +291,7 @@ func TestProgressFiltersReadAgain(t *testing.T) {
 	}
 
 	sel[1].SetSelected("Last 7 days")
+	p.gate <- struct{}{}
 	awaitShown(t, shown, "Progress", "Progress")
 	f := p.lastFilter()
 	if back := now.Sub(f.Since); f.ScenarioID != "bill" || back < 7*24*time.Hour-time.Hour || back > 7*24*time.Hour+time.Hour {
@@ -288,6 +299,7 @@ func TestProgressFiltersReadAgain(t *testing.T) {
 	}
 	sel = selects(t, w)
 	sel[1].SetSelected("All time")
+	p.gate <- struct{}{}
 	awaitShown(t, shown, "Progress", "Progress")
 	if f := p.lastFilter(); !f.Since.IsZero() {
 		t.Errorf("all time read since %v, want no bound", f.Since)
