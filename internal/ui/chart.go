@@ -54,7 +54,8 @@ type ChartPoint struct {
 // Chart draws a time series: x is time (dates on the axis), y the value in
 // Unit, the target band shaded, the points joined by a line, and a title.
 // Either edge of the band may be open (NaN), then the shade reaches that
-// edge of the plot. Without a drawable point it says "no practice yet".
+// edge of the plot. Without points it says "no practice yet", and "not
+// measured in these answers" when none of its points has a value.
 //
 // A chart draws at most chartMaxPoints (200) points, so its object count is
 // bounded: with more, the points are averaged per day (mean of the values
@@ -77,6 +78,8 @@ type Chart struct {
 	// days is how many days each drawn point spans: 0 when every point is
 	// drawn as given.
 	days int
+	// given is how many points SetPoints was given, drawable or not.
+	given int
 	// t0, t1 and v0, v1 are the axes' ranges.
 	t0, t1 time.Time
 	v0, v1 float64
@@ -101,13 +104,14 @@ func NewChart(title, unit string) *Chart {
 // SetPoints replaces the series. The points need not be in time order; the
 // slice is not kept.
 func (c *Chart) SetPoints(pts []ChartPoint) {
-	c.setDrawn(chartReduce(pts, time.Local))
+	drawn, days := chartReduce(pts, time.Local)
+	c.setDrawn(drawn, days, len(pts))
 }
 
 // setDrawn shows points already reduced by chartReduce (which screens may
-// run off the UI goroutine).
-func (c *Chart) setDrawn(drawn []chartDrawn, days int) {
-	c.drawn, c.days = drawn, days
+// run off the UI goroutine) from given points.
+func (c *Chart) setDrawn(drawn []chartDrawn, days, given int) {
+	c.drawn, c.days, c.given = drawn, days, given
 	c.ranges()
 	c.Refresh()
 }
@@ -501,6 +505,10 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 
 	empty := len(c.drawn) == 0
 	r.caption.Hidden = !empty
+	r.caption.Text = "no practice yet"
+	if c.given > 0 {
+		r.caption.Text = "not measured in these answers"
+	}
 	r.caption.Color = th.Color(theme.ColorNamePlaceHolder, variant)
 	r.caption.TextSize = th.Size(theme.SizeNameText)
 	r.caption.Move(fyne.NewPos(g.left, g.top))

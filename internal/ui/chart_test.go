@@ -142,19 +142,20 @@ func TestChartBand(t *testing.T) {
 func TestChartWithoutPointsSaysSo(t *testing.T) {
 	test.NewTempApp(t)
 	for _, tc := range []struct {
-		name string
-		pts  []ChartPoint
+		name    string
+		pts     []ChartPoint
+		caption string
 	}{
-		{"none", nil},
-		{"none measured", []ChartPoint{{chartDay(1), math.NaN()}, {chartDay(2), math.Inf(1)}}},
+		{"none", nil, "no practice yet"},
+		{"none measured", []ChartPoint{{chartDay(1), math.NaN()}, {chartDay(2), math.Inf(1)}}, "not measured in these answers"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewChart("Pitch", "Hz")
 			c.SetPoints(tc.pts)
 			c.SetBand(0, 1)
 			r := chartRend(t, c, fyne.NewSize(300, 150))
-			if r.caption.Hidden || r.caption.Text != "no practice yet" {
-				t.Errorf("caption %q hidden %v, want \"no practice yet\" shown", r.caption.Text, r.caption.Hidden)
+			if r.caption.Hidden || r.caption.Text != tc.caption {
+				t.Errorf("caption %q hidden %v, want %q shown", r.caption.Text, r.caption.Hidden, tc.caption)
 			}
 			if len(r.dots) != 0 || len(r.segments) != 0 || !r.band.Hidden {
 				t.Errorf("%d dots, %d segments, band hidden %v: want nothing plotted", len(r.dots), len(r.segments), r.band.Hidden)

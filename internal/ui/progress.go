@@ -384,9 +384,9 @@ func practiceLine(points []store.TurnPoint, days []time.Time, now time.Time) str
 // needsWork picks, among the turns of the last two weeks (to now), the
 // metric with a band whose figure was outside it most often, and its trend
 // as the mean of the older half of those turns → the mean of the newer
-// half. ok is false when no metric missed its band (or nothing was
-// measured in the window).
-func needsWork(points []store.TurnPoint, now time.Time, ms []progressMetric) (m progressMetric, from, to float64, ok bool) {
+// half; n is how many turns measured it. ok is false when no metric missed
+// its band (or nothing was measured in the window).
+func needsWork(points []store.TurnPoint, now time.Time, ms []progressMetric) (m progressMetric, from, to float64, n int, ok bool) {
 	since := now.Add(-trendWindow)
 	bestShare := 0.0
 	for _, cand := range ms {
@@ -420,7 +420,7 @@ func needsWork(points []store.TurnPoint, now time.Time, ms []progressMetric) (m 
 		// Strictly greater: of equal shares the earlier metric (the
 		// coach's priority) stays.
 		if share := float64(out) / float64(len(vals)); share > bestShare {
-			bestShare, m, ok = share, cand, true
+			bestShare, m, n, ok = share, cand, len(vals), true
 			half := len(vals) / 2
 			if half == 0 {
 				from, to = vals[0], vals[0]
@@ -429,7 +429,7 @@ func needsWork(points []store.TurnPoint, now time.Time, ms []progressMetric) (m 
 			}
 		}
 	}
-	return m, from, to, ok
+	return m, from, to, n, ok
 }
 
 func mean(v []float64) float64 {
@@ -453,8 +453,13 @@ func homeSummary(points []store.TurnPoint, days []time.Time, now time.Time, b co
 		b = coach.DefaultBands()
 	}
 	line := practiceLine(points, days, now)
-	if m, from, to, ok := needsWork(points, now, progressMetrics(b, base)); ok {
-		line += fmt.Sprintf("\nMost to work on — %s: %s → %s over 2 weeks (target %s)", m.name, m.format(from), m.format(to), m.target())
+	if m, from, to, n, ok := needsWork(points, now, progressMetrics(b, base)); ok {
+		if n < 2 {
+			// One turn has no trend.
+			line += fmt.Sprintf("\nMost to work on — %s: %s in the last 2 weeks (target %s)", m.name, m.format(to), m.target())
+		} else {
+			line += fmt.Sprintf("\nMost to work on — %s: %s → %s over 2 weeks (target %s)", m.name, m.format(from), m.format(to), m.target())
+		}
 	}
 	return line
 }
@@ -684,9 +689,6 @@ func (s *progressScreen) content(d progressData) fyne.CanvasObject {
 	}
 	practice.Wrapping = fyne.TextWrapWord
 	box.Add(practice)
-	if !s.base.Calibrated() {
-		box.Add(widget.NewLabel(coach.DefaultsNote(s.base)))
-	}
 
 	box.Add(widget.NewLabelWithStyle("By scenario", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	// One label, a line per scenario: no padding between the lines.
@@ -706,7 +708,7 @@ func (s *progressScreen) content(d progressData) fyne.CanvasObject {
 	for k, m := range d.metrics {
 		c := NewChart(m.title, m.unit)
 		c.lo, c.hi = m.lo, m.hi
-		c.setDrawn(d.series[k].drawn, d.series[k].days)
+		c.setDrawn(d.series[k].drawn, d.series[k].days, len(points))
 		c.OnTapped = func(i int) {
 			if i >= 0 && i < len(points) && s.open != nil {
 				a.logf("ui: progress opens attempt %s", points[i].AttemptID)

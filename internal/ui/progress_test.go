@@ -437,7 +437,7 @@ func TestHomeSummary(t *testing.T) {
 			"last practised Thu 5 Nov · nothing yet this week"},
 		{"pace against the baseline", []store.TurnPoint{with(calmPoint("a", "late", ago(0), 0), fast)},
 			coach.Baseline{ArticulationRate: 4.5, SpeechRate: 4},
-			"1-day streak · this week: 1 attempt, 1 turn\nMost to work on — pace: +25 % → +25 % over 2 weeks (target -10 to +10 %)"},
+			"1-day streak · this week: 1 attempt, 1 turn\nMost to work on — pace: +25 % in the last 2 weeks (target -10 to +10 %)"},
 		{"pace without a baseline has no target", []store.TurnPoint{with(calmPoint("a", "late", ago(0), 0), fast)},
 			coach.Baseline{}, "1-day streak · this week: 1 attempt, 1 turn"},
 		{"the most often missed wins", []store.TurnPoint{
@@ -446,7 +446,7 @@ func TestHomeSummary(t *testing.T) {
 		}, coach.Baseline{}, "1-day streak · this week: 1 attempt, 2 turns\nMost to work on — longest pause: 3.0 s → 3.0 s over 2 weeks (target under 2.0 s)"},
 		{"equal misses: the coach's order", []store.TurnPoint{
 			with(calmPoint("a", "late", ago(1), 0), func(p *store.TurnPoint) { p.LongestPause = 3 * time.Second; p.TrendDB = 4 }),
-		}, coach.Baseline{}, "1-day streak · this week: 1 attempt, 1 turn\nMost to work on — level rise: +4.0 dB → +4.0 dB over 2 weeks (target under +2.0 dB)"},
+		}, coach.Baseline{}, "1-day streak · this week: 1 attempt, 1 turn\nMost to work on — level rise: +4.0 dB in the last 2 weeks (target under +2.0 dB)"},
 		{"nothing heard", []store.TurnPoint{with(calmPoint("a", "late", ago(0), 0), noSpeech)}, coach.Baseline{},
 			"1-day streak · this week: 1 attempt, 1 turn"},
 	} {
