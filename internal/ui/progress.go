@@ -594,7 +594,11 @@ func (s *progressScreen) header() fyne.CanvasObject {
 			s.load()
 		}
 	}
-	filters := container.NewHBox(widget.NewLabel("Scenario"), scSel, widget.NewLabel("Range"), rgSel)
+	// Two halves, each drop-down as wide as its half: a select is only as
+	// wide as its placeholder otherwise, which cuts long titles short.
+	filters := container.NewGridWithColumns(2,
+		container.NewBorder(nil, nil, widget.NewLabel("Scenario"), nil, scSel),
+		container.NewBorder(nil, nil, widget.NewLabel("Range"), nil, rgSel))
 	return container.NewVBox(a.nav("Progress"), title, filters)
 }
 
