@@ -60,9 +60,10 @@ type ChartPoint struct {
 // A chart draws at most chartMaxPoints (200) points, so its object count is
 // bounded: with more, the points are averaged per day (mean of the values
 // and of the times), and per several days when there are more days than
-// that, and its title says so ("· mean per day"). Tapping it reports, through OnTapped, the index in the points given
-// to SetPoints of the drawn point nearest the pointer; for an averaged point
-// that is the newest point it stands for.
+// that; its title then says so ("· mean per day"). Tapping it reports,
+// through OnTapped, the index in the points given to SetPoints of the drawn
+// point nearest the pointer; for an averaged point, the newest point it
+// stands for. It redraws on resize and follows the theme (light or dark).
 //
 // Like every Fyne widget it is used from the UI goroutine only.
 type Chart struct {
