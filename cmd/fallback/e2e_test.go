@@ -10,6 +10,7 @@ package main_test
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -17,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -377,6 +379,18 @@ func TestEndToEnd(t *testing.T) {
 	time.Sleep(700 * time.Millisecond)
 	screenshot(t, env, win, "05-history.png")
 
+	// Home now shows the progress summary and each scenario's last and
+	// best; Progress charts the figures over time.
+	key("Escape")
+	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
+	logs.waitFor(t, regexp.MustCompile(`ui: home progress shown`), 10*time.Second)
+	time.Sleep(700 * time.Millisecond)
+	screenshot(t, env, win, "01b-scenarios-with-progress.png")
+	key("p")
+	logs.waitFor(t, regexp.MustCompile(`ui: progress shows 3 turns`), 20*time.Second)
+	time.Sleep(900 * time.Millisecond)
+	screenshot(t, env, win, "11-progress.png")
+
 	// Settings: the microphone test shows the answer's level live.
 	key("Escape")
 	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
@@ -457,6 +471,12 @@ func TestEndToEnd(t *testing.T) {
 		}
 		t.Logf("turn %d (%s): latency %.3f s, pauses %d, mean %.1f dBFS (%.1f/%.1f), speaking %.2f s",
 			tr.Index+1, tr.Variant, r.Latency.Seconds(), len(r.Pauses), r.MeanDBFS, r.FirstHalfDBFS, r.SecondHalfDBFS, r.SpeakingTime().Seconds())
+	}
+	// The export carries what was fed: one row per turn with its latency.
+	exp := run(t, env, build(t), "export", "--format", "csv", "--data", data)
+	rows, err := csv.NewReader(strings.NewReader(exp)).ReadAll()
+	if err != nil || len(rows) != 1+len(att.Turns) || !slices.Contains(rows[0], "latency_ms") || rows[1][0] != att.ID {
+		t.Errorf("fallback export: %v; %d rows, want a header and %d turns of attempt %s:\n%s", err, len(rows), len(att.Turns), att.ID, exp)
 	}
 	if t.Failed() {
 		t.Logf("app log:\n%s", strings.Join(logs.all, "\n"))

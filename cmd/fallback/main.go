@@ -5,6 +5,8 @@
 //
 //	fallback [--data DIR]              start the app
 //	fallback scenarios check DIR       check a folder of scenario files
+//	fallback export --format csv|json [--out FILE] [--since YYYY-MM-DD] [--data DIR]
+//	fallback import FILE [--data DIR]  merge another machine's JSON export
 //
 // The data folder (database and recordings) defaults to the user's
 // app-data folder; --data or FALLBACK_DATA override it.
@@ -118,6 +120,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		defer db.Close()
 		deps.History = db
 		deps.SaveSelfChecks = db.SetSelfChecks
+		deps.Progress = db
 		deps.DeleteAttempt = func(ctx context.Context, id string) error {
 			if err := db.DeleteAttempt(ctx, id); err != nil {
 				return err
@@ -213,6 +216,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	deps.Baseline = base.get
 	deps.Shown = func(title string) { log.Printf("ui: screen %s", title) }
 	deps.Log = log.Printf
 	deps.LayoutLog = os.Getenv("FALLBACK_UI_LAYOUT") != "" // for the end-to-end test

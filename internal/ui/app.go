@@ -71,6 +71,11 @@ type Deps struct {
 	// SaveSelfChecks keeps the rep's ticks of a stored turn's self-check
 	// (optional: without it ticks on reopened results are not kept).
 	SaveSelfChecks func(ctx context.Context, attemptID string, index int, checks []store.SelfCheck) error
+	// Progress reads the figures over time (optional: nil without a
+	// database).
+	Progress Progress
+	// Baseline is the rep's newest calibration (optional; zero: none).
+	Baseline func() coach.Baseline
 	// DeleteAttempt removes an attempt and its recordings (optional).
 	DeleteAttempt func(ctx context.Context, id string) error
 	// SaveBaseline keeps a calibration (optional: without it calibration
@@ -200,6 +205,38 @@ func (a *App) track(d dialog.Dialog) {
 	d.Show()
 }
 
+// baseline is the rep's newest calibration (zero: none).
+func (a *App) baseline() coach.Baseline {
+	if a.deps.Baseline == nil {
+		return coach.Baseline{}
+	}
+	return a.deps.Baseline()
+}
+
+// ShowProgress shows the rep's figures over time; a click on a point opens
+// that attempt (read off the UI goroutine).
+func (a *App) ShowProgress() {
+	a.ShowProgressWith(a.deps.Progress, a.baseline(), func(id string) {
+		if a.deps.History == nil {
+			return
+		}
+		ctx, h := a.screenCtx, a.deps.History
+		go func() {
+			att, err := h.Attempt(ctx, id)
+			fyne.Do(func() {
+				if ctx.Err() != nil {
+					return
+				}
+				if err != nil {
+					a.showError("Cannot open this attempt", err)
+					return
+				}
+				a.ShowResults(att, nil)
+			})
+		}()
+	})
+}
+
 // logf reports a step of the UI to Deps.Log.
 func (a *App) logf(format string, args ...any) {
 	if a.deps.Log != nil {
@@ -245,6 +282,7 @@ func (a *App) nav(current string) fyne.CanvasObject {
 	}
 	return container.NewHBox(
 		mk("Scenarios", a.ShowHome),
+		mk("Progress", a.ShowProgress),
 		mk("History", a.ShowHistory),
 		mk("My lines", a.ShowMaterial),
 		mk("Settings", a.ShowSettings),

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"log"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -34,6 +36,12 @@ func (a *App) ShowHome() {
 	start := widget.NewButton("Start (Enter)", nil)
 	start.Importance = widget.HighImportance
 
+	// Last and best of each scenario and the progress summary come from
+	// the database, read once the screen is shown (see the end).
+	var results map[string]ScenarioResult
+	summary := widget.NewLabel("")
+	summary.Wrapping = fyne.TextWrapWord
+	summary.Hide()
 	list := a.newList(
 		func() int { return len(scs) },
 		func() fyne.CanvasObject {
@@ -46,8 +54,12 @@ func (a *App) ShowHome() {
 			sc := scs[i]
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(sc.Title)
-			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s, %s · %d turns",
-				difficultyText(sc.Difficulty), sc.Persona.Name, sc.Persona.Company, len(sc.Turns)))
+			sub := fmt.Sprintf("%s · %s, %s · %d turns",
+				difficultyText(sc.Difficulty), sc.Persona.Name, sc.Persona.Company, len(sc.Turns))
+			if r, ok := results[sc.ID]; ok && r.Attempts > 0 {
+				sub += fmt.Sprintf(" · last %s · best %s", r.Last, r.Best)
+			}
+			box.Objects[1].(*widget.Label).SetText(sub)
 		},
 	)
 	showDetail := func(i int) {
@@ -57,8 +69,12 @@ func (a *App) ShowHome() {
 			return
 		}
 		sc := scs[i]
-		detail.SetText(fmt.Sprintf("%s\n\n%s (%s, %s) — %s\n\n%s", sc.Title, sc.Persona.Name, sc.Persona.Role,
-			sc.Persona.Company, sc.Persona.Mood, reflow(sc.Brief)))
+		text := fmt.Sprintf("%s\n\n%s (%s, %s) — %s\n\n%s", sc.Title, sc.Persona.Name, sc.Persona.Role,
+			sc.Persona.Company, sc.Persona.Mood, reflow(sc.Brief))
+		if r, ok := results[sc.ID]; ok && r.Attempts > 0 {
+			text += fmt.Sprintf("\n\nYour practice: %s · last %s · best %s", plural(r.Attempts, "attempt"), r.Last, r.Best)
+		}
+		detail.SetText(text)
 		start.Enable()
 	}
 	list.OnSelected = func(i widget.ListItemID) {
@@ -85,19 +101,19 @@ func (a *App) ShowHome() {
 		problems = l
 	}
 
-	keys := widget.NewLabel("↑/↓ choose · Enter start · H history · L my lines · S settings")
+	keys := widget.NewLabel("↑/↓ choose · Enter start · P progress · H history · L my lines · S settings")
 	keys.Importance = widget.LowImportance
 	right := container.NewBorder(nil, container.NewVBox(problems, start, keys), nil, nil, container.NewVScroll(detail))
 	split := container.NewHSplit(list, right)
 	split.Offset = 0.45
-	content := container.NewBorder(container.NewVBox(a.nav("Scenarios"), title), nil, nil, nil, split)
+	content := container.NewBorder(container.NewVBox(a.nav("Scenarios"), summary, title), nil, nil, nil, split)
 
 	if len(scs) > 0 {
 		list.Select(0)
 	} else {
 		showDetail(-1)
 	}
-	a.show("Scenarios", content, func(ev *fyne.KeyEvent) {
+	ctx := a.show("Scenarios", content, func(ev *fyne.KeyEvent) {
 		if listKey(ev, list, selected, len(scs)) {
 			return
 		}
@@ -106,12 +122,37 @@ func (a *App) ShowHome() {
 			startSelected()
 		case fyne.KeyH:
 			a.ShowHistory()
+		case fyne.KeyP:
+			a.ShowProgress()
 		case fyne.KeyL:
 			a.ShowMaterial()
 		case fyne.KeyS:
 			a.ShowSettings()
 		}
 	})
+	if p := a.deps.Progress; p != nil {
+		bands, base := a.deps.Bands, a.baseline()
+		go func() {
+			text, res, err := readHomeProgress(ctx, p, bands, base, time.Now())
+			fyne.Do(func() {
+				if ctx.Err() != nil {
+					return
+				}
+				if err != nil {
+					log.Printf("ui: home progress: %v", err)
+					return
+				}
+				results = res
+				list.Refresh()
+				showDetail(selected)
+				if text != "" {
+					summary.SetText(text)
+					summary.Show()
+				}
+				a.logf("ui: home progress shown")
+			})
+		}()
+	}
 }
 
 // stepHint is the method step as a line for the role-play screen.
