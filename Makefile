@@ -9,7 +9,7 @@ export PATH := $(PATH):/usr/local/go/bin
 RACE     := -race -gcflags=github.com/gordonklaus/portaudio=-d=checkptr=0
 BIN      := fallback
 
-.PHONY: setup build run test lint unit e2e bench release package clean
+.PHONY: setup build run test lint unit fuzz e2e bench release package clean
 
 setup:
 	bash tools/setup-debian.sh
@@ -21,8 +21,8 @@ build: setup
 run: build
 	./$(BIN) $(ARGS)
 
-## test: set up, then lint, vet, unit tests with -race, and the end-to-end test
-test: setup lint unit e2e
+## test: set up, then lint, vet, unit tests with -race, fuzzing, and the end-to-end test
+test: setup lint unit fuzz e2e
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -32,6 +32,15 @@ lint:
 
 unit:
 	$(GO) test -count=1 $(RACE) ./...
+
+# Every reader of outside input is fuzzed for FUZZTIME in each test run
+# (a longer run: make fuzz FUZZTIME=30m). FuzzImport's seed is a whole
+# export, so minimising a find is bounded, or it can eat the run.
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzReadWAV$$' -fuzztime $(FUZZTIME) ./internal/pcm
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/scenario
+	$(GO) test -run '^$$' -fuzz '^FuzzImport$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./internal/store
 
 e2e:
 	$(GO) test -tags e2e -count=1 -v -timeout 15m ./cmd/fallback

@@ -214,27 +214,34 @@ func (a *App) baseline() coach.Baseline {
 }
 
 // ShowProgress shows the rep's figures over time; a click on a point opens
-// that attempt (read off the UI goroutine).
+// that attempt.
 func (a *App) ShowProgress() {
 	a.ShowProgressWith(a.deps.Progress, a.baseline(), func(id string) {
-		if a.deps.History == nil {
-			return
-		}
-		ctx, h := a.screenCtx, a.deps.History
-		go func() {
-			att, err := h.Attempt(ctx, id)
-			fyne.Do(func() {
-				if ctx.Err() != nil {
-					return
-				}
-				if err != nil {
-					a.showError("Cannot open this attempt", err)
-					return
-				}
-				a.ShowResults(att, nil)
-			})
-		}()
+		a.withAttempt(id, "Cannot open this attempt", func(att store.Attempt) { a.ShowResults(att, nil) })
 	})
+}
+
+// withAttempt reads attempt id off the UI goroutine and gives it to f on
+// the UI goroutine, unless the screen has changed meanwhile; a read error
+// is shown under what.
+func (a *App) withAttempt(id, what string, f func(store.Attempt)) {
+	if a.deps.History == nil {
+		return
+	}
+	ctx, h := a.screenCtx, a.deps.History // this screen's, read on the UI goroutine
+	go func() {
+		att, err := h.Attempt(ctx, id)
+		fyne.Do(func() {
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil {
+				a.showError(what, err)
+				return
+			}
+			f(att)
+		})
+	}()
 }
 
 // logf reports a step of the UI to Deps.Log.

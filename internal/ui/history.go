@@ -62,25 +62,11 @@ func (a *App) historyList(header fyne.CanvasObject, items []store.AttemptSummary
 			o.(*widget.Label).SetText(historyRow(items[i]))
 		},
 	)
-	// withAttempt reads attempt i off the UI goroutine and gives it to f.
+	// withAttempt reads attempt i of the list and gives it to f.
 	withAttempt := func(i int, what string, f func(store.Attempt)) {
-		if i < 0 || i >= len(items) {
-			return
+		if i >= 0 && i < len(items) {
+			a.withAttempt(items[i].ID, what, f)
 		}
-		id, ctx := items[i].ID, a.screenCtx // this screen's, read on the UI goroutine
-		go func() {
-			att, err := a.deps.History.Attempt(ctx, id)
-			fyne.Do(func() {
-				if ctx.Err() != nil {
-					return
-				}
-				if err != nil {
-					a.showError(what, err)
-					return
-				}
-				f(att)
-			})
-		}()
 	}
 	open := func(i int) {
 		withAttempt(i, "Cannot open this attempt", func(att store.Attempt) { a.ShowResults(att, nil) })

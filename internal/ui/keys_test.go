@@ -26,7 +26,11 @@ import (
 // as a rep with a mouse does, and then type through the focus path.
 
 // turnMic speaks for speak[i] on its i-th recording (the last value
-// repeats), 0.6 s after a first chunk, then stays silent until stopped.
+// repeats), 0.6 s after a first chunk, then stays silent until stopped. It
+// has no clock of its own: after its first chunk it waits until the screen
+// says the rep may answer (cued, released by releaseOnAnswer), which comes
+// after the run took the cue's position — so the cue lands after one chunk
+// however slow the machine.
 type turnMic struct {
 	cued  chan struct{}
 	speak []time.Duration

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -243,41 +242,6 @@ func TestSettingsRemembersDevices(t *testing.T) {
 
 // A role-play through the real practice.Run with a scripted microphone.
 
-// scriptMic has no clock: after its first chunk it waits until the screen
-// says the rep may answer (released by the test's Log hook on "ui:
-// answering"), which comes after the run took the cue's position — so the
-// cue lands after exactly one chunk, however slow the machine.
-type scriptMic struct{ cued chan struct{} }
-
-func (m *scriptMic) SampleRate() int { return 16000 }
-
-// Record delivers 0.6 s of silence, 1.2 s of a buzz, then silence until
-// stopped — the silence gate ends each answer by itself.
-func (m *scriptMic) Record(ctx context.Context, sink func([]float32) error) error {
-	chunk := make([]float32, 320)
-	for i := 0; ctx.Err() == nil; i++ {
-		if i == 1 {
-			select {
-			case <-m.cued:
-			case <-ctx.Done():
-				return nil
-			}
-		}
-		for j := range chunk {
-			n := i*len(chunk) + j
-			t := float64(n) / 16000
-			chunk[j] = 0
-			if t > 0.6 && t < 1.8 {
-				chunk[j] = float32(0.1 * (math.Sin(2*math.Pi*140*t) + 0.5*math.Sin(2*math.Pi*280*t) + 0.3*math.Sin(2*math.Pi*420*t)) * (0.6 - 0.4*math.Cos(2*math.Pi*4*t)))
-			}
-		}
-		if err := sink(chunk); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // quietSpeaker plays nothing.
 type quietSpeaker struct{}
 
@@ -375,7 +339,7 @@ func TestRolePlayRunsToResults(t *testing.T) {
 	}
 	cued := make(chan struct{}, 1)
 	deps.NewRun = func(sc scenario.Scenario) (*practice.Run, error) {
-		return practice.New(practice.Config{Scenario: sc, Audio: fsys, Recorder: &scriptMic{cued: cued}, Player: quietSpeaker{},
+		return practice.New(practice.Config{Scenario: sc, Audio: fsys, Recorder: &turnMic{cued: cued, speak: []time.Duration{1200 * time.Millisecond}}, Player: quietSpeaker{},
 			Store: st, DataDir: dir, SilenceStop: 500 * time.Millisecond})
 	}
 	shown := make(chan string, 16)
