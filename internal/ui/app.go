@@ -261,6 +261,14 @@ func firstLine(s string) string {
 
 // show replaces the window content, stopping the previous screen's work.
 func (a *App) show(title string, content fyne.CanvasObject, onKey func(*fyne.KeyEvent)) context.Context {
+	ctx := a.place(title, content, onKey)
+	a.announce(title, content)
+	return ctx
+}
+
+// place is show without telling Deps.Shown: for a screen that still sets
+// itself up after it is in the window, and announces itself when done.
+func (a *App) place(title string, content fyne.CanvasObject, onKey func(*fyne.KeyEvent)) context.Context {
 	if a.cancel != nil {
 		a.cancel()
 	}
@@ -269,13 +277,17 @@ func (a *App) show(title string, content fyne.CanvasObject, onKey func(*fyne.Key
 	a.onKey = onKey
 	a.win.SetTitle("Fallback — " + title)
 	a.win.SetContent(content)
+	return ctx
+}
+
+// announce tells Deps.Shown that the screen is shown and set up.
+func (a *App) announce(title string, content fyne.CanvasObject) {
 	if a.deps.Shown != nil {
 		a.deps.Shown(title)
 	}
 	if a.deps.LayoutLog {
-		a.logLayout(ctx, content)
+		a.logLayout(a.screenCtx, content)
 	}
-	return ctx
 }
 
 // nav is the bar of top-level destinations.

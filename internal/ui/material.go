@@ -186,7 +186,7 @@ func (a *App) ShowMaterial() {
 		}
 	})
 	newBtn := widget.NewButton("New scenario from template", a.newScenario)
-	reload := widget.NewButton("Reload scenarios", func() { a.reload(); a.ShowMaterial() })
+	reload := widget.NewButton("Reload scenarios", func() { a.reload(a.ShowMaterial) })
 	tools := container.NewHBox(newBtn, reload)
 	if a.deps.Reload == nil {
 		reload.Disable()
@@ -251,18 +251,29 @@ func (a *App) newScenario() {
 }
 
 // reload reads the scenario library again (after editing files by hand).
-func (a *App) reload() {
-	if a.deps.Reload == nil {
+// The files are read off the UI goroutine; then runs after.
+func (a *App) reload(then func()) {
+	load := a.deps.Reload
+	if load == nil {
 		return
 	}
-	a.deps.Scenarios, a.deps.ScenarioErrors = a.deps.Reload()
-	if n := len(a.deps.ScenarioErrors); n > 0 {
-		var b strings.Builder
-		for _, err := range a.deps.ScenarioErrors {
-			fmt.Fprintf(&b, "• %v\n", err)
-		}
-		a.inform(fmt.Sprintf("%d scenario file(s) have problems", n), b.String())
-	}
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		scs, errs := load()
+		fyne.Do(func() {
+			a.deps.Scenarios, a.deps.ScenarioErrors = scs, errs
+			then()
+			defer a.logf("ui: scenarios reloaded") // last: tests act after it
+			if n := len(errs); n > 0 {
+				var b strings.Builder
+				for _, err := range errs {
+					fmt.Fprintf(&b, "• %v\n", err)
+				}
+				a.inform(fmt.Sprintf("%d scenario file(s) have problems", n), b.String())
+			}
+		})
+	}()
 }
 
 // openMic opens the chosen microphone, or shows why it cannot under title.

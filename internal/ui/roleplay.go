@@ -80,15 +80,7 @@ type rolePlay struct {
 // each answer, Escape leaves. Each turn plays the customer's line, gives
 // the cue and records; every measured turn is saved as it ends.
 func (a *App) ShowRolePlay(sc scenario.Scenario) {
-	if !a.canPlay(sc) {
-		return
-	}
-	run, err := a.deps.NewRun(sc)
-	if err != nil {
-		a.showError("Cannot start the role-play", err)
-		return
-	}
-	a.showRolePlay(sc, run)
+	a.startRun(sc, "Cannot start the role-play", func() (*practice.Run, error) { return a.deps.NewRun(sc) })
 }
 
 // ResumeRolePlay continues the unfinished attempt att from its first
@@ -99,23 +91,17 @@ func (a *App) ResumeRolePlay(att store.Attempt) {
 		a.showError("Cannot finish this attempt", fmt.Errorf("the scenario %q is no longer in the library", att.ScenarioTitle))
 		return
 	}
-	if !a.canPlay(sc) {
-		return
-	}
 	if a.deps.ResumeRun == nil {
 		a.showError("Cannot finish this attempt", errors.New("resuming is not available"))
 		return
 	}
-	run, err := a.deps.ResumeRun(sc, att)
-	if err != nil {
-		a.showError("Cannot finish this attempt", err)
-		return
-	}
-	a.showRolePlay(sc, run)
+	a.startRun(sc, "Cannot finish this attempt", func() (*practice.Run, error) { return a.deps.ResumeRun(sc, att) })
 }
 
-// canPlay says, with a message, why sc cannot be played now.
-func (a *App) canPlay(sc scenario.Scenario) bool {
+// startRun checks that sc can be played and makes its run off the UI
+// goroutine (the devices are looked up and the line audio checked on
+// disk), then shows the role-play — unless the rep has moved on meanwhile.
+func (a *App) startRun(sc scenario.Scenario, what string, makeRun func() (*practice.Run, error)) {
 	if a.deps.NewRun == nil {
 		err := a.deps.AudioErr
 		if err == nil {
@@ -123,14 +109,32 @@ func (a *App) canPlay(sc scenario.Scenario) bool {
 		} else if !errors.Is(err, practice.ErrNoMicrophone) {
 			err = fmt.Errorf("%w: %w", practice.ErrNoMicrophone, err)
 		}
-		a.showError("Cannot start the role-play", err)
-		return false
+		a.showError(what, err)
+		return
 	}
-	if missing := scenario.MissingAudio(sc, a.deps.Audio); a.deps.Audio != nil && len(missing) > 0 {
-		a.showError("This scenario is not ready", fmt.Errorf("%d customer line(s) have no audio yet (first: %s); record or import them under My lines", len(missing), missing[0]))
-		return false
-	}
-	return true
+	ctx, audio := a.screenCtx, a.deps.Audio
+	go func() {
+		var run *practice.Run
+		var err error
+		var notReady bool
+		if missing := scenario.MissingAudio(sc, audio); audio != nil && len(missing) > 0 {
+			notReady = true
+			err = fmt.Errorf("%d customer line(s) have no audio yet (first: %s); record or import them under My lines", len(missing), missing[0])
+		} else {
+			run, err = makeRun()
+		}
+		fyne.Do(func() {
+			switch {
+			case ctx.Err() != nil:
+			case notReady:
+				a.showError("This scenario is not ready", err)
+			case err != nil:
+				a.showError(what, err)
+			default:
+				a.showRolePlay(sc, run)
+			}
+		})
+	}()
 }
 
 // findScenario looks a scenario up in the library by id.
@@ -145,12 +149,14 @@ func (a *App) findScenario(id string) (scenario.Scenario, bool) {
 
 func (a *App) showRolePlay(sc scenario.Scenario, run *practice.Run) {
 	rp := &rolePlay{app: a, sc: sc, run: run, ticks: map[int][]store.SelfCheck{}}
-	rp.build()
+	content := rp.build()
 	rp.setReady("Press Space to begin")
+	a.announce(sc.Title, content)
 }
 
-// build lays the screen out and shows it.
-func (rp *rolePlay) build() {
+// build lays the screen out and puts it in the window (showRolePlay
+// announces it once it is ready).
+func (rp *rolePlay) build() fyne.CanvasObject {
 	a, sc := rp.app, rp.sc
 	persona := widget.NewLabelWithStyle(fmt.Sprintf("%s — %s, %s · %s", sc.Persona.Name, sc.Persona.Role, sc.Persona.Company, sc.Persona.Mood),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -224,7 +230,8 @@ func (rp *rolePlay) build() {
 	rp.reviewButtons.Hide()
 	bottom := container.NewVBox(rp.recButtons, rp.reviewButtons, rp.keys)
 	content := container.NewBorder(top, bottom, nil, nil, container.NewVScroll(middle))
-	rp.ctx = a.show(sc.Title, content, rp.key)
+	rp.ctx = a.place(sc.Title, content, rp.key)
+	return content
 }
 
 // key is the screen's key handler: Space starts a turn or ends the answer,

@@ -414,11 +414,13 @@ func TestMyLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	reloads := 0
+	steps := make(chan string, 4)
 	deps := ui.Deps{
 		Scenarios: scenarios(), UserDir: user,
 		Audio:    scenario.Overlay(os.DirFS(user), bundled),
 		Template: []byte("id = \"my-scenario\"\n"),
 		Reload:   func() ([]scenario.Scenario, []error) { reloads++; return scenarios(), nil },
+		Log:      func(f string, args ...any) { steps <- fmt.Sprintf(f, args...) },
 	}
 	a, w := newUI(t, deps)
 	a.ShowMaterial()
@@ -438,6 +440,11 @@ func TestMyLines(t *testing.T) {
 		t.Errorf("second new scenario: %v", err)
 	}
 	tapButton(t, w.Canvas(), "Reload scenarios")
+	select { // the files are read off the UI goroutine
+	case <-steps:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the scenarios were never reloaded")
+	}
 	if reloads != 1 {
 		t.Errorf("reloads = %d, want 1", reloads)
 	}
