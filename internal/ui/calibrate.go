@@ -14,6 +14,7 @@ import (
 
 	"fallback/internal/analysis"
 	"fallback/internal/coach"
+	"fallback/internal/pcm"
 	"fallback/internal/practice"
 	"fallback/internal/store"
 )
@@ -143,10 +144,6 @@ func (c *calibration) toggle() {
 	default:
 		return
 	}
-	mic, ok := c.app.openMic("Cannot calibrate")
-	if !ok {
-		return
-	}
 	c.state = calRecording
 	c.keep.Disable()
 	c.start.SetText("Done (Space)")
@@ -160,7 +157,11 @@ func (c *calibration) toggle() {
 	c.app.work.Add(1)
 	go func() {
 		defer c.app.work.Done()
-		clip, err := practice.RecordCalibration(rctx, mic, path, levels)
+		mic, err := c.app.mic() // the device is looked up off the UI goroutine
+		var clip pcm.Clip
+		if err == nil {
+			clip, err = practice.RecordCalibration(rctx, mic, path, levels)
+		}
 		cancel()
 		<-meterDone // the meter has drawn its last before the result is shown
 		fyne.Do(func() {

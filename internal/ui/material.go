@@ -65,22 +65,29 @@ func (a *App) ShowMaterial() {
 
 	var ctx context.Context
 	var fill func(sc scenario.Scenario)
+	var fillWith func(sc scenario.Scenario, refs []scenario.LineRef, statuses []string)
+	// fill lists sc's lines; whether each has audio is looked up on disk
+	// off the UI goroutine.
 	fill = func(sc scenario.Scenario) {
-		lines.RemoveAll()
-		for _, ref := range sc.LineRefs() {
-			ref := ref
-			dest := scenario.UserAudioPath(a.deps.UserDir, ref.Line)
-			status := "bundled voice"
-			switch {
-			case scenario.IsUser(a.deps.Audio, ref.Line.Audio):
-				status = "your recording"
-			case a.deps.Audio == nil:
-				status = "no audio"
-			default:
-				if _, err := fs.Stat(a.deps.Audio, ref.Line.Audio); err != nil {
-					status = "missing: record or import it"
-				}
+		refs, audio, sctx := sc.LineRefs(), a.deps.Audio, ctx
+		go func() {
+			statuses := make([]string, len(refs))
+			for i, ref := range refs {
+				statuses[i] = lineStatus(audio, ref.Line)
 			}
+			fyne.Do(func() {
+				if sctx.Err() == nil {
+					fillWith(sc, refs, statuses)
+					a.logf("ui: my lines listed for %s", sc.ID)
+				}
+			})
+		}()
+	}
+	fillWith = func(sc scenario.Scenario, refs []scenario.LineRef, statuses []string) {
+		lines.RemoveAll()
+		for i, ref := range refs {
+			ref, status := ref, statuses[i]
+			dest := scenario.UserAudioPath(a.deps.UserDir, ref.Line)
 			label := widget.NewLabel(fmt.Sprintf("Turn %d · %s — “%s”", ref.Turn+1, variantText(ref.Variant), reflow(ref.Line.Text)))
 			label.Truncation = fyne.TextTruncateEllipsis
 			st := widget.NewLabel(status)
@@ -100,14 +107,6 @@ func (a *App) ShowMaterial() {
 					a.inform("A recording is running", "Stop the recording under way (Stop or Space) before starting another.")
 					return
 				}
-				mic, ok := a.openMic("Cannot record")
-				if !ok {
-					return
-				}
-				if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-					a.showError("Cannot record", err)
-					return
-				}
 				rctx, cancel := context.WithCancel(ctx)
 				stopRec = cancel
 				levels := make(chan analysis.LiveStats, 1)
@@ -115,8 +114,14 @@ func (a *App) ShowMaterial() {
 				recPanel.Show()
 				stop.Enable()
 				go meterLoop(rctx, levels, meter, nil, nil)
-				go func() {
-					_, err := practice.RecordLine(rctx, mic, dest, levels)
+				go func() { // device and files off the UI goroutine
+					mic, err := a.mic()
+					if err == nil {
+						err = os.MkdirAll(filepath.Dir(dest), 0o755)
+					}
+					if err == nil {
+						_, err = practice.RecordLine(rctx, mic, dest, levels)
+					}
 					cancel()
 					fyne.Do(func() {
 						stopRec = nil
@@ -165,10 +170,15 @@ func (a *App) ShowMaterial() {
 					if !ok {
 						return
 					}
-					if err := os.Remove(dest); err != nil && !errors.Is(err, fs.ErrNotExist) {
-						a.showError("Cannot remove the recording", err)
-					}
-					fill(sc)
+					go func() { // files off the UI goroutine
+						err := os.Remove(dest)
+						fyne.Do(func() {
+							if err != nil && !errors.Is(err, fs.ErrNotExist) {
+								a.showError("Cannot remove the recording", err)
+							}
+							fill(sc)
+						})
+					}()
 				})
 			})
 			if status != "your recording" {
@@ -203,7 +213,11 @@ func (a *App) ShowMaterial() {
 		}
 	})
 	if len(titles) > 0 {
-		pick.SetSelectedIndex(0)
+		// Selected without OnChanged, then listed as the last step: the
+		// listing goes on in a goroutine of its own.
+		pick.Selected = titles[0]
+		pick.Refresh()
+		fill(scs[0])
 	}
 }
 
@@ -216,38 +230,46 @@ func (a *App) playLine(ctx context.Context, l scenario.Line) {
 const maxNewScenarios = 1000
 
 // newScenario writes the template into the user's folder under a free name
-// and says where it is.
+// (off the UI goroutine) and says where it is.
 func (a *App) newScenario() {
-	if err := os.MkdirAll(a.deps.UserDir, 0o755); err != nil {
-		a.showError("Cannot create the scenario", err)
-		return
+	dir, tmpl := a.deps.UserDir, a.deps.Template
+	go func() {
+		path, err := writeNewScenario(dir, tmpl)
+		fyne.Do(func() {
+			if err != nil {
+				a.showError("Cannot create the scenario", err)
+				return
+			}
+			a.inform("New scenario created",
+				fmt.Sprintf("%s\n\nOpen it in a text editor, change the lines marked CHANGE (give it its own id), then press Reload scenarios. Record its customer lines here.", path))
+			a.logf("ui: new scenario %s", path)
+		})
+	}()
+}
+
+// writeNewScenario writes tmpl to the first free my-scenario-N.toml in dir.
+// O_EXCL: never overwrite a scenario, even one written since the name was
+// chosen; any error but "exists" is the answer.
+func writeNewScenario(dir string, tmpl []byte) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
 	}
-	// O_EXCL: never overwrite a scenario, even one written since the
-	// name was chosen; any error but "exists" is the answer.
-	var (
-		path string
-		f    *os.File
-		err  error
-	)
 	for i := 1; i <= maxNewScenarios; i++ {
-		path = filepath.Join(a.deps.UserDir, fmt.Sprintf("my-scenario-%d.toml", i))
-		f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if !errors.Is(err, fs.ErrExist) {
-			break
+		path := filepath.Join(dir, fmt.Sprintf("my-scenario-%d.toml", i))
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
 		}
-	}
-	if err == nil {
-		_, err = f.Write(a.deps.Template)
+		if err != nil {
+			return "", err
+		}
+		_, err = f.Write(tmpl)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
+		return path, err
 	}
-	if err != nil {
-		a.showError("Cannot create the scenario", err)
-		return
-	}
-	a.inform("New scenario created",
-		fmt.Sprintf("%s\n\nOpen it in a text editor, change the lines marked CHANGE (give it its own id), then press Reload scenarios. Record its customer lines here.", path))
+	return "", fmt.Errorf("%d scenario files named my-scenario-N.toml already exist in %s", maxNewScenarios, dir)
 }
 
 // reload reads the scenario library again (after editing files by hand).
@@ -276,16 +298,25 @@ func (a *App) reload(then func()) {
 	}()
 }
 
-// openMic opens the chosen microphone, or shows why it cannot under title.
-func (a *App) openMic(title string) (practice.Recorder, bool) {
+// lineStatus says whether a customer line has audio, and whose.
+func lineStatus(audio fs.FS, l scenario.Line) string {
+	switch {
+	case scenario.IsUser(audio, l.Audio):
+		return "your recording"
+	case audio == nil:
+		return "no audio"
+	}
+	if _, err := fs.Stat(audio, l.Audio); err != nil {
+		return "missing: record or import it"
+	}
+	return "bundled voice"
+}
+
+// mic opens the chosen microphone. It looks the device up, so callers run
+// it off the UI goroutine.
+func (a *App) mic() (practice.Recorder, error) {
 	if a.deps.Recorder == nil {
-		a.showError(title, practice.ErrNoMicrophone)
-		return nil, false
+		return nil, practice.ErrNoMicrophone
 	}
-	mic, err := a.deps.Recorder()
-	if err != nil {
-		a.showError(title, err)
-		return nil, false
-	}
-	return mic, true
+	return a.deps.Recorder()
 }

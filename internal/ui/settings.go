@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"log"
 	"math"
 
 	"fyne.io/fyne/v2"
@@ -160,19 +159,18 @@ func (a *App) micTest() (fyne.CanvasObject, *widget.Button) {
 			stop()
 			return
 		}
-		mic, ok := a.openMic("Cannot test the microphone")
-		if !ok {
-			return
-		}
 		ctx, cancel := context.WithCancel(a.screenCtx)
 		stop = cancel
 		btn.SetText("Stop test")
 		levels := make(chan analysis.LiveStats, 1)
 		go meterLoop(ctx, levels, meter, nil, nil)
-		go func() {
-			peak, err := practice.Monitor(ctx, mic, levels)
+		go func() { // the device is looked up and opened off the UI goroutine
+			peak := analysis.MinDBFS
+			mic, err := a.mic()
+			if err == nil {
+				peak, err = practice.Monitor(ctx, mic, levels)
+			}
 			cancel()
-			log.Printf("ui: microphone test ended, peak %.1f dBFS", peak)
 			fyne.Do(func() {
 				stop = nil
 				btn.SetText("Test microphone")
@@ -180,6 +178,7 @@ func (a *App) micTest() (fyne.CanvasObject, *widget.Button) {
 				if err != nil && a.screenCtx.Err() == nil {
 					a.showError("The microphone test stopped", err)
 				}
+				a.logf("ui: microphone test ended, peak %.1f dBFS", peak)
 			})
 		}()
 	})

@@ -414,7 +414,7 @@ func TestMyLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	reloads := 0
-	steps := make(chan string, 4)
+	steps := make(chan string, 16)
 	deps := ui.Deps{
 		Scenarios: scenarios(), UserDir: user,
 		Audio:    scenario.Overlay(os.DirFS(user), bundled),
@@ -422,8 +422,24 @@ func TestMyLines(t *testing.T) {
 		Reload:   func() ([]scenario.Scenario, []error) { reloads++; return scenarios(), nil },
 		Log:      func(f string, args ...any) { steps <- fmt.Sprintf(f, args...) },
 	}
+	// The files are read and written off the UI goroutine: wait for each
+	// step the screen reports.
+	waitStep := func(prefix string) {
+		t.Helper()
+		for {
+			select {
+			case got := <-steps:
+				if strings.HasPrefix(got, prefix) {
+					return
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("step %q never came", prefix)
+			}
+		}
+	}
 	a, w := newUI(t, deps)
 	a.ShowMaterial()
+	waitStep("ui: my lines listed")
 	got := texts(t, w.Canvas())
 	for _, want := range []string{"Turn 1 · line — “You're late!”", "your recording", user} {
 		if !strings.Contains(got, want) {
@@ -431,20 +447,21 @@ func TestMyLines(t *testing.T) {
 		}
 	}
 	tapButton(t, w.Canvas(), "New scenario from template")
+	waitStep("ui: new scenario")
 	b, err := os.ReadFile(filepath.Join(user, "my-scenario-1.toml"))
 	if err != nil || string(b) != string(deps.Template) {
 		t.Errorf("new scenario file: %q, %v; want the template", b, err)
 	}
+	key(w.Canvas(), fyne.KeyEscape) // close the message
 	tapButton(t, w.Canvas(), "New scenario from template") // never overwrites: a second file
+	waitStep("ui: new scenario")
 	if _, err := os.Stat(filepath.Join(user, "my-scenario-2.toml")); err != nil {
 		t.Errorf("second new scenario: %v", err)
 	}
+	key(w.Canvas(), fyne.KeyEscape)
 	tapButton(t, w.Canvas(), "Reload scenarios")
-	select { // the files are read off the UI goroutine
-	case <-steps:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the scenarios were never reloaded")
-	}
+	waitStep("ui: scenarios reloaded")
+	waitStep("ui: my lines listed") // the screen again, after the reload
 	if reloads != 1 {
 		t.Errorf("reloads = %d, want 1", reloads)
 	}
@@ -560,6 +577,13 @@ func TestSettingsTestMicrophoneAndTone(t *testing.T) {
 	// The live meter itself is practice.Monitor's (tested there); here: a
 	// microphone that cannot open says which one and what to do.
 	tapButton(t, w.Canvas(), "Test microphone")
+	for step := ""; !strings.HasPrefix(step, "ui: microphone test ended"); { // the mic opens off the UI goroutine
+		select {
+		case step = <-steps:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the microphone test never ended")
+		}
+	}
 	if got := texts(t, w.Canvas()); !strings.Contains(got, "No microphone is available") || !strings.Contains(got, `"USB Mic"`) {
 		t.Errorf("a failed microphone test should explain and name the device:\n%s", got)
 	}
