@@ -452,7 +452,7 @@ func TestMyLines(t *testing.T) {
 	if err != nil || string(b) != string(deps.Template) {
 		t.Errorf("new scenario file: %q, %v; want the template", b, err)
 	}
-	key(w.Canvas(), fyne.KeyEscape) // close the message
+	key(w.Canvas(), fyne.KeyEscape)                        // close the message
 	tapButton(t, w.Canvas(), "New scenario from template") // never overwrites: a second file
 	waitStep("ui: new scenario")
 	if _, err := os.Stat(filepath.Join(user, "my-scenario-2.toml")); err != nil {
