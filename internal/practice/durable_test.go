@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"fallback/internal/coach"
 	"fallback/internal/pcm"
 	"fallback/internal/practice"
 	"fallback/internal/store"
@@ -220,5 +221,43 @@ func TestDeleteRecordingsNamesOnlyAnAttemptFolder(t *testing.T) {
 	}
 	if err := practice.DeleteRecordings(dir, id); err != nil {
 		t.Errorf("deleting again: %v, want nil (already gone)", err)
+	}
+}
+
+func TestResumeFinishesAnUnfinishedAttempt(t *testing.T) {
+	calm := cat(silence(900*time.Millisecond), buzz(1500*time.Millisecond))
+	r := newRig(t, calm, calm)
+	if _, err := r.turn(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	left := r.store.saved()[0] // the rep left after turn 1
+	sc, fsys := testScenario(t)
+	cued := make(chan struct{}, 1)
+	mic := &fakeMic{answers: [][]float32{calm}, cued: cued}
+	run, err := practice.Resume(practice.Config{Scenario: sc, Audio: fsys, Recorder: mic, Player: &fakeSpeaker{},
+		Store: r.store, DataDir: r.dir, SilenceStop: time.Second}, left)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.ID() != left.ID || run.Index() != 1 {
+		t.Fatalf("resumed run %s at turn %d, want attempt %s at turn 2", run.ID(), run.Index()+1, left.ID)
+	}
+	if _, _, v := run.NextLine(); v != coach.Softened {
+		t.Errorf("turn 2 variant %q, want softened (from the stored calm turn 1)", v)
+	}
+	if _, err := (rig{run: run, mic: mic}).turn(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run.Finish(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := r.store.saved()
+	if len(got) != 1 || len(got[0].Turns) != 2 || got[0].FinishedAt.IsZero() {
+		t.Fatalf("after finishing: %+v; want the same attempt, 2 turns, finished", got)
+	}
+	other := left
+	other.ScenarioID = "another"
+	if _, err := practice.Resume(practice.Config{Scenario: sc, Audio: fsys, Recorder: mic, Player: &fakeSpeaker{}}, other); err == nil {
+		t.Error("resuming an attempt of another scenario should be refused")
 	}
 }
