@@ -43,7 +43,8 @@ func Recover(ctx context.Context, dataDir string, st Store) ([]Recovered, []erro
 	if err != nil {
 		return nil, []error{fmt.Errorf("look for interrupted recordings: %w", err)}
 	}
-	repaired := map[string]pcm.Clip{}
+	repaired := map[string]pcm.Clip{} // by WAV path
+	at := map[string]int{}            // index in out, by WAV path
 	for _, p := range parts {
 		clip, err := pcm.RepairPart(p)
 		if err != nil {
@@ -52,6 +53,7 @@ func Recover(ctx context.Context, dataDir string, st Store) ([]Recovered, []erro
 		}
 		wav := strings.TrimSuffix(p, pcm.PartSuffix)
 		repaired[wav] = clip
+		at[wav] = len(out)
 		out = append(out, Recovered{Path: wav, Duration: clip.Seconds(), Index: -1})
 	}
 	sidecars, err := filepath.Glob(filepath.Join(root, "*", "*.wav"+takeSuffix))
@@ -79,16 +81,12 @@ func Recover(ctx context.Context, dataDir string, st Store) ([]Recovered, []erro
 		if err != nil {
 			errs = append(errs, err)
 		}
-		if !wasPart && !rec.Attached && err == nil {
-			continue
-		}
-		found := false
-		for i := range out {
-			if out[i].Path == wav {
-				out[i], found = rec, true
-			}
-		}
-		if !found {
+		switch i, ok := at[wav]; {
+		case ok:
+			out[i] = rec
+		case rec.Attached || err != nil:
+			// A finished take that crashed before its commit: rescued
+			// now (or reported); with no store there is nothing to do.
 			out = append(out, rec)
 		}
 	}
