@@ -69,7 +69,7 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 		if len(clip.Samples) == 0 && file != "" {
 			loads = append(loads, func(ctx context.Context) { a.loadTimeline(ctx, tl, file, t.Report, t.Cue) })
 		}
-		cards.Add(widget.NewCard(turnHeading(t), "", a.turnBodyWith(att.ScenarioID, t, findings, tl, play, save)))
+		cards.Add(widget.NewCard(turnHeading(t), "", a.turnBody(att.ScenarioID, t, findings, tl, play, save)))
 	}
 	if len(att.Turns) == 0 {
 		cards.Add(widget.NewLabel("This attempt has no answered turns."))
@@ -104,16 +104,10 @@ func turnHeading(t store.Turn) string {
 }
 
 // turnBody is one answered turn as the reports show it: the customer's
-// line, the metrics with targets and marks, the coaching note, the method
-// step with the self-check and model answer, and a play button (play nil:
-// none).
-func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding, play func(), saveTicks func([]store.SelfCheck)) *fyne.Container {
-	return a.turnBodyWith(scenarioID, t, findings, nil, play, saveTicks)
-}
-
-// turnBodyWith is turnBody with the answer's timeline (nil: none) above
-// the figures.
-func (a *App) turnBodyWith(scenarioID string, t store.Turn, findings []coach.Finding, tl *Timeline, play func(), saveTicks func([]store.SelfCheck)) *fyne.Container {
+// line (when t has it), the answer's timeline (tl, nil: none), the metrics
+// with targets and marks, the coaching note, input advice, the method step
+// with the self-check and model answer, and a play button (play nil: none).
+func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding, tl *Timeline, play func(), saveTicks func([]store.SelfCheck)) *fyne.Container {
 	grid := container.New(&tableLayout{weights: []float32{2, 4, 2, 1.3}})
 	for _, h := range []string{"Metric", "Your answer", "Target", ""} {
 		grid.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))

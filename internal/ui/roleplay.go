@@ -281,7 +281,7 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 	tl := NewTimeline(res.Clip, res.Report, res.Cue)
 	clip, file := res.Clip, res.RecordingPath
 	tl.OnTapped = func(at time.Duration) { rp.app.playFrom(rp.ctx, file, clip, at) }
-	body := rp.app.turnBodyWith(rp.sc.ID, t, res.Findings, tl, nil, func(c []store.SelfCheck) {
+	body := rp.app.turnBody(rp.sc.ID, t, res.Findings, tl, nil, func(c []store.SelfCheck) {
 		rp.ticks[index] = c // saved by the run's goroutine before its next step (see takeTicks)
 	})
 	var extra []fyne.CanvasObject
