@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // The decoder stops at the first value of the wrong type, and which one it
@@ -75,13 +76,23 @@ func (v *validator) checkTypes(prefix string, m map[string]any, sc schema) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		f, ok := sc[k]
-		if !ok {
-			continue
-		}
 		p := k
 		if prefix != "" {
 			p = prefix + "." + k
+		}
+		f, ok := sc[k]
+		if !ok {
+			// The decoder matches field names regardless of case, so "Tags"
+			// beside "tags" would fill one field from whichever it meets
+			// first (map order: a different scenario from run to run). Names
+			// are case-sensitive here; other unknown keys are reported
+			// after decoding (Undecoded).
+			for name := range sc {
+				if strings.EqualFold(name, k) {
+					v.add(p, "unknown field (field names are lower case: %s)", name)
+				}
+			}
+			continue
 		}
 		val := m[k]
 		good := false
