@@ -294,6 +294,7 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 		v, _ := coach.Decide(res.Report, rp.run.Bands())
 		if why := coach.Explain(res.Report, v, rp.run.Bands(), name); why != "" {
 			extra = append(extra, noteLabel(why, widget.HighImportance))
+			rp.app.logf("ui: turn %d explained: %s", res.Index+1, why)
 		}
 		next := rp.sc.Turns[res.Index+1]
 		switch {
