@@ -53,9 +53,22 @@ func TestCalmAndHairTriggerAnswers(t *testing.T) {
 		d.key(t, win, "space")
 		logs.waitFor(t, regexp.MustCompile(fmt.Sprintf(`turn=%d measured`, i)), 30*time.Second)
 	}
+	lineOf2 := regexp.MustCompile(`turn=2 customer line (\S+)`)
+	// turn2 goes on from turn 1's report, answers turn 2 calmly and leaves
+	// the attempt; it returns the customer line turn 2 played.
+	turn2 := func(logs *logWatcher, win string) string {
+		t.Helper()
+		d.key(t, win, "n")
+		line := logs.waitFor(t, lineOf2, 30*time.Second)[1]
+		answer(logs, win, 2, replyDelay)
+		logs.waitFor(t, regexp.MustCompile(`ui: report of turn 2`), 10*time.Second)
+		d.key(t, win, "Escape")
+		logs.waitFor(t, regexp.MustCompile(`ui: left attempt`), 10*time.Second)
+		logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
+		return line
+	}
 	explained := regexp.MustCompile(`ui: turn 1 explained: (.*)`)
 	savedTo := regexp.MustCompile(`turn=1 saved to attempt (\S+)`)
-	lineOf2 := regexp.MustCompile(`turn=2 customer line (\S+)`)
 
 	logs, win := d.launch(t)
 	d.skipCalibration(t, logs, win)
@@ -81,13 +94,7 @@ func TestCalmAndHairTriggerAnswers(t *testing.T) {
 	if !strings.HasSuffix(calm, string(coach.Softened)+".") {
 		t.Errorf("after a calm retry the report says %q; want that the customer softened", calm)
 	}
-	d.key(t, win, "n")
-	lineA := logs.waitFor(t, lineOf2, 30*time.Second)[1]
-	answer(logs, win, 2, replyDelay)
-	logs.waitFor(t, regexp.MustCompile(`ui: report of turn 2`), 10*time.Second)
-	d.key(t, win, "Escape")
-	logs.waitFor(t, regexp.MustCompile(`ui: left attempt`), 10*time.Second)
-	logs.waitFor(t, regexp.MustCompile(`ui: screen Scenarios`), 10*time.Second)
+	lineA := turn2(logs, win)
 
 	// Attempt B: turn 1 answered at once and kept.
 	d.key(t, win, "Return")
@@ -96,12 +103,7 @@ func TestCalmAndHairTriggerAnswers(t *testing.T) {
 	answer(logs, win, 1, 0)
 	idB := logs.waitFor(t, savedTo, 10*time.Second)[1]
 	logs.waitFor(t, explained, 10*time.Second)
-	d.key(t, win, "n")
-	lineB := logs.waitFor(t, lineOf2, 30*time.Second)[1]
-	answer(logs, win, 2, replyDelay)
-	logs.waitFor(t, regexp.MustCompile(`ui: report of turn 2`), 10*time.Second)
-	d.key(t, win, "Escape")
-	logs.waitFor(t, regexp.MustCompile(`ui: left attempt`), 10*time.Second)
+	lineB := turn2(logs, win)
 	if lineA == lineB {
 		t.Errorf("turn 2 played %s after the calm answer and after the hair-trigger one; want different lines", lineA)
 	}
