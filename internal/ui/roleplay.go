@@ -274,7 +274,7 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 	rp.last = res
 	rp.setCue(false)
 	rp.setStatus(fmt.Sprintf("Turn %d of %d measured", res.Index+1, len(rp.sc.Turns)), theme.Color(theme.ColorNameForeground))
-	t := store.Turn{Index: res.Index, LineID: res.TurnID, Variant: string(res.Variant), // the line is on screen above
+	t := store.Turn{Index: res.Index, LineID: res.TurnID, Variant: practice.StoredVariant(res.Variant), // the line is on screen above
 		Cue: res.Cue, Report: res.Report, Dropped: res.Dropped}
 	t.SelfChecks = res.SelfChecks
 	index := res.Index
@@ -291,15 +291,17 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 	rp.other = nil
 	if !rp.run.Done() {
 		name := practice.FirstName(rp.sc.Persona.Name)
-		v, _ := coach.Decide(res.Report, rp.run.Bands())
+		next := rp.sc.Turns[res.Index+1]
+		v, _ := coach.Reply(&next, res.Report, rp.run.Bands())
 		if why := coach.Explain(res.Report, v, rp.run.Bands(), name); why != "" {
 			extra = append(extra, noteLabel(why, widget.HighImportance))
 		}
-		next := rp.sc.Turns[res.Index+1]
+		// The other line to hear: the calm one after any escalation
+		// (still-there included), the sharp one after a calm answer.
 		switch {
-		case v == coach.Escalated && next.Softened != nil:
+		case (v == scenario.VariantEscalated || v == scenario.VariantStillThere) && next.Softened != nil:
 			rp.other, rp.otherText = next.Softened, "If calm… (O)"
-		case v == coach.Softened && next.Escalated != nil:
+		case v == scenario.VariantSoftened && next.Escalated != nil:
 			rp.other, rp.otherText = next.Escalated, "If hair-trigger… (O)"
 		}
 	}
