@@ -147,11 +147,14 @@ func (a *App) findScenario(id string) (scenario.Scenario, bool) {
 	return scenario.Scenario{}, false
 }
 
-func (a *App) showRolePlay(sc scenario.Scenario, run *practice.Run) {
+// showRolePlay shows the role-play of run, ready for its next turn, and
+// returns the screen.
+func (a *App) showRolePlay(sc scenario.Scenario, run *practice.Run) *rolePlay {
 	rp := &rolePlay{app: a, sc: sc, run: run, ticks: map[int][]store.SelfCheck{}}
 	content := rp.build()
 	rp.setReady("Press Space to begin")
 	a.announce(sc.Title, content)
+	return rp
 }
 
 // build lays the screen out and puts it in the window (showRolePlay
@@ -575,12 +578,7 @@ func (rp *rolePlay) playTurn() {
 	res, err := rp.run.Turn(ctx, func(p practice.Phase, l scenario.Line) {
 		switch p {
 		case practice.PhaseCustomer:
-			fyne.Do(func() {
-				rp.line.SetText(quote(l.Text))
-				rp.setStatus("Customer speaking…", theme.Color(theme.ColorNamePrimary))
-				rp.meter.SetLevel(-120)
-				rp.elapsed.SetText("0.0 s")
-			})
+			fyne.Do(func() { rp.customerSpeaking(l) })
 		case practice.PhaseCue:
 			fyne.Do(func() { rp.setCue(true) })
 		case practice.PhaseRecording:
@@ -631,6 +629,14 @@ func (rp *rolePlay) playTurn() {
 		}
 		rp.showReport(res)
 	})
+}
+
+// customerSpeaking shows the customer's line l as it starts to play.
+func (rp *rolePlay) customerSpeaking(l scenario.Line) {
+	rp.line.SetText(quote(l.Text))
+	rp.setStatus("Customer speaking…", theme.Color(theme.ColorNamePrimary))
+	rp.meter.SetLevel(-120)
+	rp.elapsed.SetText("0.0 s")
 }
 
 // showsIf is a check's callback that shows o while the check is ticked
