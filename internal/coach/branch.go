@@ -6,17 +6,7 @@ import (
 	"strings"
 
 	"fallback/internal/analysis"
-)
-
-// Variant names which version of the customer's next line plays.
-type Variant string
-
-// Variants of a customer line: the plain line, a softer one after a calm
-// answer, a sharper one after a hair-trigger or escalating answer.
-const (
-	Plain     Variant = ""
-	Softened  Variant = "softened"
-	Escalated Variant = "escalated"
+	"fallback/internal/scenario"
 )
 
 // Reason is why the customer reacted as they did: the first rule of Decide
@@ -60,42 +50,57 @@ func (r Reason) String() string {
 // The reasons are tried in the order of the Reason constants, the order in
 // which the customer hears them: first whether there is an answer, then
 // when it starts, then how it develops. Figures are judged as Assess shows
-// them (to one decimal of a dB, whole percent).
-func Decide(prev analysis.Report, b Bands) (Variant, Reason) {
+// them (to one decimal of a dB, whole percent). The variant is
+// scenario.VariantSoftened or scenario.VariantEscalated; which line of a
+// turn plays is Reply's choice.
+func Decide(prev analysis.Report, b Bands) (scenario.Variant, Reason) {
 	switch {
 	case prev.NoSpeech:
-		return Escalated, ReasonNoSpeech
+		return scenario.VariantEscalated, ReasonNoSpeech
 	case prev.Latency < b.HairTrigger:
-		return Escalated, ReasonHairTrigger
+		return scenario.VariantEscalated, ReasonHairTrigger
 	case prev.Latency > b.DeadAir:
-		return Escalated, ReasonDeadAir
+		return scenario.VariantEscalated, ReasonDeadAir
 	case round1(prev.TrendDB()) >= b.LouderDB:
-		return Escalated, ReasonLouder
+		return scenario.VariantEscalated, ReasonLouder
 	case math.Round(prev.PaceChangePct) >= b.SpeedUpPct:
-		return Escalated, ReasonSpeedUp
+		return scenario.VariantEscalated, ReasonSpeedUp
 	}
-	return Softened, ReasonCalm
+	return scenario.VariantSoftened, ReasonCalm
 }
 
-// NextVariant is the variant of Decide: how the customer reacts to the
-// rep's last answer.
-func NextVariant(prev analysis.Report, b Bands) Variant {
-	v, _ := Decide(prev, b)
-	return v
+// Reply is which of next's lines the customer says after the answer prev,
+// and why: Decide's reaction, with the turn's "are you still there?" line
+// instead of the escalated one when the reason is dead air and the turn has
+// one. A variant the turn lacks falls back to its plain line
+// (scenario.VariantLine), as on the first turn.
+func Reply(next *scenario.Turn, prev analysis.Report, b Bands) (scenario.Variant, Reason) {
+	v, why := Decide(prev, b)
+	if why == ReasonDeadAir && next.StillThere != nil {
+		v = scenario.VariantStillThere
+	}
+	if next.Variant(v) == nil {
+		v = scenario.VariantLine
+	}
+	return v, why
 }
 
 // Explain says in one sentence why the customer named name reacted with v
-// to the answer prev ("Because you answered in 0.2 s, Denise escalated"),
-// naming the reason Decide used. It returns "" for Plain (the line does not
-// branch) and when v is not what Decide gives for prev (a turn stored under
-// other bands), rather than invent a reason. An empty name reads "the
-// customer".
-func Explain(prev analysis.Report, v Variant, b Bands, name string) string {
+// to the answer prev ("Because you answered in 0.2 s, Denise escalated";
+// "Because you waited 3.1 s before answering, Denise asked whether you
+// were still there"), naming the reason Decide used. It returns "" for the
+// plain line (it does not branch) and when v is not what Decide and Reply
+// give for prev (a turn stored under other bands), rather than invent a
+// reason. An empty name reads "the customer".
+func Explain(prev analysis.Report, v scenario.Variant, b Bands, name string) string {
 	dv, why := Decide(prev, b)
-	if v == Plain || v != dv {
+	who := nameOr(name, "the customer")
+	if v == scenario.VariantStillThere && why == ReasonDeadAir {
+		return fmt.Sprintf("Because you waited %s before answering, %s asked whether you were still there.", secs(prev.Latency), who)
+	}
+	if v != dv {
 		return ""
 	}
-	who := nameOr(name, "the customer")
 	var because string
 	switch why {
 	case ReasonNoSpeech:

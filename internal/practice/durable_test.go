@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"fallback/internal/coach"
 	"fallback/internal/pcm"
 	"fallback/internal/practice"
+	"fallback/internal/scenario"
 	"fallback/internal/store"
 )
 
@@ -242,7 +242,7 @@ func TestResumeFinishesAnUnfinishedAttempt(t *testing.T) {
 	if run.ID() != left.ID || run.Index() != 1 {
 		t.Fatalf("resumed run %s at turn %d, want attempt %s at turn 2", run.ID(), run.Index()+1, left.ID)
 	}
-	if _, _, v := run.NextLine(); v != coach.Softened {
+	if _, _, v := run.NextLine(); v != scenario.VariantSoftened {
 		t.Errorf("turn 2 variant %q, want softened (from the stored calm turn 1)", v)
 	}
 	if _, err := (rig{run: run, mic: mic}).turn(context.Background(), nil); err != nil {

@@ -119,7 +119,7 @@ type TurnResult struct {
 	Index         int
 	TurnID        string
 	Line          scenario.Line
-	Variant       coach.Variant
+	Variant       scenario.Variant
 	Step          scenario.Step
 	Cue           time.Duration
 	RecordingPath string
@@ -242,20 +242,14 @@ func (r *Run) Stop() {
 }
 
 // NextLine is the customer line the next Turn plays, chosen by the coach
-// from how the rep sounded in the previous answer.
-func (r *Run) NextLine() (scenario.Turn, scenario.Line, coach.Variant) {
+// from how the rep sounded in the previous answer (coach.Reply).
+func (r *Run) NextLine() (scenario.Turn, scenario.Line, scenario.Variant) {
 	t := r.cfg.Scenario.Turns[r.Index()]
 	if r.Index() == 0 {
-		return t, t.Line, coach.Plain
+		return t, t.Line, scenario.VariantLine
 	}
-	v := coach.NextVariant(r.results[r.Index()-1].Report, r.cfg.Bands)
-	switch {
-	case v == coach.Softened && t.Softened != nil:
-		return t, *t.Softened, v
-	case v == coach.Escalated && t.Escalated != nil:
-		return t, *t.Escalated, v
-	}
-	return t, t.Line, coach.Plain
+	v, _ := coach.Reply(&t, r.results[r.Index()-1].Report, r.cfg.Bands)
+	return t, *t.Variant(v), v
 }
 
 // errAutoStop ends a recording from inside the sink (silence after speech
@@ -302,7 +296,7 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 	info := takeInfo{
 		AttemptID: r.id, ScenarioID: r.cfg.Scenario.ID, ScenarioTitle: r.cfg.Scenario.Title,
 		StartedAt: r.started, PlannedTurns: len(r.cfg.Scenario.Turns),
-		Index: idx, LineID: turn.ID, LineText: line.Text, Variant: string(variant), CueMS: -1,
+		Index: idx, LineID: turn.ID, LineText: line.Text, Variant: StoredVariant(variant), CueMS: -1,
 	}
 	if err := writeTakeInfo(path, info); err != nil {
 		return TurnResult{}, err
@@ -448,7 +442,7 @@ func (r *Run) attempt() store.Attempt {
 // data folder so that the folder can be moved.
 func (r *Run) storeTurn(res TurnResult) store.Turn {
 	return store.Turn{
-		Index: res.Index, LineID: res.TurnID, LineText: res.Line.Text, Variant: string(res.Variant),
+		Index: res.Index, LineID: res.TurnID, LineText: res.Line.Text, Variant: StoredVariant(res.Variant),
 		Cue: res.Cue, RecordingPath: RelPath(r.cfg.DataDir, res.RecordingPath), Report: res.Report,
 		Dropped: res.Dropped, Customer: customerLine(res.Customer), SelfChecks: res.SelfChecks, Composure: res.Composure.Note,
 		ClipShare: res.Report.ClipShare, NoiseFloorDBFS: res.Report.NoiseFloorDBFS,
@@ -675,7 +669,7 @@ func Resume(cfg Config, att store.Attempt) (*Run, error) {
 		}
 		rep := t.Report
 		r.results = append(r.results, TurnResult{
-			Index: i, TurnID: t.LineID, Line: scenario.Line{Text: t.LineText}, Variant: coach.Variant(t.Variant),
+			Index: i, TurnID: t.LineID, Line: scenario.Line{Text: t.LineText}, Variant: variantOf(t.Variant, cfg.Scenario.Turns[i], t.LineText),
 			Step: cfg.Scenario.Turns[i].Step, Cue: t.Cue, RecordingPath: RecordingFile(cfg.DataDir, t.RecordingPath),
 			Report: rep, Findings: coach.Assess(rep, r.cfg.Bands, r.cfg.Baseline), Dropped: t.Dropped,
 			SelfChecks: t.SelfChecks, Customer: storedCustomer(t.Customer),

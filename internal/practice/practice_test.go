@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"fallback/internal/analysis"
-	"fallback/internal/coach"
 	"fallback/internal/pcm"
 	"fallback/internal/practice"
 	"fallback/internal/scenario"
@@ -225,6 +224,7 @@ const (
 	lenLine2     = 200 * time.Millisecond
 	lenSoftened  = 300 * time.Millisecond
 	lenEscalated = 400 * time.Millisecond
+	lenStill     = 500 * time.Millisecond
 )
 
 func testScenario(t *testing.T) (scenario.Scenario, fstest.MapFS) {
@@ -233,21 +233,24 @@ func testScenario(t *testing.T) (scenario.Scenario, fstest.MapFS) {
 		"l2.wav":  {Data: wavBytes(t, buzz(lenLine2))},
 		"l2s.wav": {Data: wavBytes(t, buzz(lenSoftened))},
 		"l2e.wav": {Data: wavBytes(t, buzz(lenEscalated))},
+		"l2q.wav": {Data: wavBytes(t, buzz(lenStill))},
 	}
 	return testScenarioWith(fsys)
 }
 
 // testScenarioWith is the two-turn test scenario over the line audio in
-// fsys (l1.wav, l2.wav, l2s.wav, l2e.wav).
+// fsys (l1.wav, l2.wav, l2s.wav, l2e.wav, and l2q.wav for the "are you
+// still there?" line).
 func testScenarioWith(fsys fstest.MapFS) (scenario.Scenario, fstest.MapFS) {
 	sc := scenario.Scenario{
 		ID: "test", Title: "Test",
 		Turns: []scenario.Turn{
 			{ID: "one", Line: scenario.Line{Text: "You're late!", Audio: "l1.wav"}, Step: scenario.StepFallBack},
 			{ID: "two", Line: scenario.Line{Text: "Well?", Audio: "l2.wav"},
-				Softened:  &scenario.Line{Text: "OK, what happened?", Audio: "l2s.wav"},
-				Escalated: &scenario.Line{Text: "Don't you dare!", Audio: "l2e.wav"},
-				Step:      scenario.StepExplain},
+				Softened:   &scenario.Line{Text: "OK, what happened?", Audio: "l2s.wav"},
+				Escalated:  &scenario.Line{Text: "Don't you dare!", Audio: "l2e.wav"},
+				StillThere: &scenario.Line{Text: "Hello? Are you still there?", Audio: "l2q.wav"},
+				Step:       scenario.StepExplain},
 		},
 	}
 	return sc, fsys
@@ -264,6 +267,12 @@ type rig struct {
 func newRig(t *testing.T, answers ...[]float32) rig {
 	t.Helper()
 	sc, fsys := testScenario(t)
+	return newRigFor(t, sc, fsys, answers...)
+}
+
+// newRigFor is newRig over another scenario.
+func newRigFor(t *testing.T, sc scenario.Scenario, fsys fstest.MapFS, answers ...[]float32) rig {
+	t.Helper()
 	cued := make(chan struct{}, 1)
 	r := rig{
 		mic:   &fakeMic{answers: answers, cued: cued},
@@ -302,19 +311,29 @@ const chunk = 20 * time.Millisecond
 func TestRunTurnsBranchAndSave(t *testing.T) {
 	calm := cat(silence(900*time.Millisecond), buzz(1500*time.Millisecond))
 	instant := cat(buzz(1500 * time.Millisecond))
+	late := cat(silence(3100*time.Millisecond), buzz(1500*time.Millisecond)) // past the 2.5 s dead-air band
+	noStill := func(sc *scenario.Scenario) { sc.Turns[1].StillThere = nil }
 	tests := []struct {
 		name        string
+		edit        func(*scenario.Scenario) // nil: the test scenario as it is
 		first       []float32
-		wantVariant coach.Variant
+		wantVariant scenario.Variant
+		wantStored  string
 		wantLine2   time.Duration
 		wantLatency time.Duration
 	}{
-		{"calm first answer softens the customer", calm, coach.Softened, lenSoftened, 900 * time.Millisecond},
-		{"instant first answer escalates", instant, coach.Escalated, lenEscalated, 0},
+		{"calm first answer softens the customer", nil, calm, scenario.VariantSoftened, store.VariantSoftened, lenSoftened, 900 * time.Millisecond},
+		{"instant first answer escalates", nil, instant, scenario.VariantEscalated, store.VariantEscalated, lenEscalated, 0},
+		{"late first answer: are you still there?", nil, late, scenario.VariantStillThere, store.VariantEscalated, lenStill, 3100 * time.Millisecond},
+		{"late first answer, no still-there line: escalates", noStill, late, scenario.VariantEscalated, store.VariantEscalated, lenEscalated, 3100 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t, tt.first, calm)
+			sc, fsys := testScenario(t)
+			if tt.edit != nil {
+				tt.edit(&sc)
+			}
+			r := newRigFor(t, sc, fsys, tt.first, calm)
 			var phases []practice.Phase
 			for !r.run.Done() {
 				if _, err := r.turn(context.Background(), func(p practice.Phase) { phases = append(phases, p) }); err != nil {
@@ -364,8 +383,8 @@ func TestRunTurnsBranchAndSave(t *testing.T) {
 				saved[0].PlannedTurns != 2 || !saved[0].FinishedAt.Equal(att.FinishedAt) || att.FinishedAt.IsZero() {
 				t.Fatalf("saved %+v, want one finished attempt of scenario test with 2 of 2 turns", saved)
 			}
-			if got := saved[0].Turns[1]; got.Variant != string(tt.wantVariant) || got.Report.NoSpeech {
-				t.Errorf("saved turn 2 = %+v", got)
+			if got, want := saved[0].Turns[1], sc.Turns[1].Variant(tt.wantVariant).Text; got.Variant != tt.wantStored || got.LineText != want || got.Report.NoSpeech {
+				t.Errorf("saved turn 2 = %+v, want variant %q and line %q", got, tt.wantStored, want)
 			}
 			for i, tr := range saved[0].Turns {
 				if want := fmt.Sprintf("recordings/%s/turn-%d.wav", r.run.ID(), i+1); tr.RecordingPath != want {

@@ -75,7 +75,7 @@ func checkInvariants(t *testing.T, s scenario.Scenario) {
 		if !turn.Step.Valid() || turn.Model == "" || len(turn.Checks) == 0 {
 			t.Fatalf("turn %d: %+v", i, turn)
 		}
-		if (i == 0) != (turn.Softened == nil) || (i == 0) != (turn.Escalated == nil) {
+		if (i == 0) != (turn.Softened == nil) || (i == 0) != (turn.Escalated == nil) || i == 0 && turn.StillThere != nil {
 			t.Fatalf("turn %d: variants wrong", i)
 		}
 		if turn.Targets.MinLatency < 0 || turn.Targets.MaxLatency > scenario.MaxLatency {
@@ -95,6 +95,7 @@ func TestSeedsParse(t *testing.T) {
 		"valid.toml":           true,
 		"inline-variants.toml": true,
 		"literal-strings.toml": true,
+		"still-there.toml":     true,
 		"unknown-keys.toml":    false,
 		"syntax-error.toml":    false,
 		"wrong-types.toml":     false,

@@ -54,7 +54,7 @@ type LineRef struct {
 }
 
 // Lines lists every customer line of s in play order: each turn's line,
-// then its softened and escalated variants.
+// then its softened, escalated and still-there variants.
 func (s Scenario) Lines() []Line {
 	var out []Line
 	for _, r := range s.LineRefs() {
@@ -66,13 +66,12 @@ func (s Scenario) Lines() []Line {
 // LineRefs is Lines with where each line sits.
 func (s Scenario) LineRefs() []LineRef {
 	var out []LineRef
-	for i, t := range s.Turns {
-		out = append(out, LineRef{Turn: i, TurnID: t.ID, Variant: VariantLine, Line: t.Line})
-		if t.Softened != nil {
-			out = append(out, LineRef{Turn: i, TurnID: t.ID, Variant: VariantSoftened, Line: *t.Softened})
-		}
-		if t.Escalated != nil {
-			out = append(out, LineRef{Turn: i, TurnID: t.ID, Variant: VariantEscalated, Line: *t.Escalated})
+	for i := range s.Turns {
+		t := &s.Turns[i]
+		for _, v := range Variants {
+			if l := t.Variant(v); l != nil {
+				out = append(out, LineRef{Turn: i, TurnID: t.ID, Variant: v, Line: *l})
+			}
 		}
 	}
 	return out

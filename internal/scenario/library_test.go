@@ -89,12 +89,11 @@ func TestBundledAudioFormat(t *testing.T) {
 }
 
 func lines(t scenario.Turn) []scenario.Line {
-	out := []scenario.Line{t.Line}
-	if t.Softened != nil {
-		out = append(out, *t.Softened)
-	}
-	if t.Escalated != nil {
-		out = append(out, *t.Escalated)
+	var out []scenario.Line
+	for _, v := range scenario.Variants {
+		if l := t.Variant(v); l != nil {
+			out = append(out, *l)
+		}
 	}
 	return out
 }

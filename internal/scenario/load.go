@@ -113,8 +113,8 @@ func CheckAudio(s Scenario, data []byte, audio fs.FS) Problems {
 			continue
 		}
 		field := fmt.Sprintf("turn[%d]", r.Turn+1)
-		if r.Variant != VariantLine {
-			field += "." + string(r.Variant)
+		if f := r.Variant.Field(); f != "" {
+			field += "." + f
 		}
 		field += ".audio"
 		fi, err := fs.Stat(audio, l.Audio)

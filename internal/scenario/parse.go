@@ -84,6 +84,7 @@ type fileTurn struct {
 	Tags       []string  `toml:"tags"`
 	Softened   *fileLine `toml:"softened"`
 	Escalated  *fileLine `toml:"escalated"`
+	StillThere *fileLine `toml:"still_there"`
 	Model      string    `toml:"model"`
 	Checks     []string  `toml:"checks"`
 	MinLatency string    `toml:"min_latency"`
@@ -275,6 +276,9 @@ func (v *validator) scenario(f *fileScenario) Scenario {
 			if ft.Escalated != nil {
 				v.add(p+".escalated", "the first turn has no escalated line: nothing came before it")
 			}
+			if ft.StillThere != nil {
+				v.add(p+".still_there", "the first turn has no still_there line: nothing came before it")
+			}
 		} else {
 			if ft.Softened == nil {
 				v.add(p, "missing softened line (played after a calm answer)")
@@ -287,6 +291,10 @@ func (v *validator) scenario(f *fileScenario) Scenario {
 			} else {
 				l := v.line(p+".escalated", s.ID, ft.ID, VariantEscalated, *ft.Escalated)
 				t.Escalated = &l
+			}
+			if ft.StillThere != nil { // optional: Escalated plays after dead air without it
+				l := v.line(p+".still_there", s.ID, ft.ID, VariantStillThere, *ft.StillThere)
+				t.StillThere = &l
 			}
 		}
 		switch {

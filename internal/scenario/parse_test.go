@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -338,5 +339,135 @@ func TestHints(t *testing.T) {
 	}
 	if scenario.Hint("nope") != "" || scenario.Step("nope").Valid() {
 		t.Errorf("unknown step has a hint")
+	}
+}
+
+// stillThere is valid with an "are you still there?" line on its second turn.
+var stillThere = valid + `
+[turn.still_there]
+text = "Hello? ... Are you still there?"
+tags = ["hesitant"]
+`
+
+// stillThereLine is the line of the still_there table in stillThere.
+const stillThereLine = 37
+
+func TestParseStillThere(t *testing.T) {
+	tests := []struct {
+		name      string
+		src       string
+		wantText  string // "" = no still-there line
+		wantAudio string
+	}{
+		{"absent: the escalated line plays after dead air", valid, "", ""},
+		{"table", stillThere, "Hello? ... Are you still there?", "voices/demo/two-still-there.wav"},
+		{"inline table with its own audio",
+			valid + "\n[turn.still_there]\ntext = \"Anyone there?\"\naudio = \"mine/anyone.wav\"\n",
+			"Anyone there?", "mine/anyone.wav"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := scenario.Parse("demo.toml", []byte(tc.src))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if s.Turns[0].StillThere != nil {
+				t.Errorf("first turn has a still-there line")
+			}
+			st := s.Turns[1].StillThere
+			if tc.wantText == "" {
+				if st != nil {
+					t.Errorf("still-there = %+v, want none", st)
+				}
+				return
+			}
+			if st == nil {
+				t.Fatalf("no still-there line")
+			}
+			if st.Text != tc.wantText || st.Audio != tc.wantAudio {
+				t.Errorf("still-there = %q %q, want %q %q", st.Text, st.Audio, tc.wantText, tc.wantAudio)
+			}
+			if got := s.Turns[1].Variant(scenario.VariantStillThere); got != st {
+				t.Errorf("Variant(still-there) = %p, want the still-there line %p", got, st)
+			}
+			var refs []scenario.Variant
+			for _, r := range s.LineRefs() {
+				if r.Turn == 1 {
+					refs = append(refs, r.Variant)
+				}
+			}
+			if want := []scenario.Variant{scenario.VariantLine, scenario.VariantSoftened, scenario.VariantEscalated, scenario.VariantStillThere}; !slices.Equal(refs, want) {
+				t.Errorf("LineRefs of turn 2 = %v, want %v", refs, want)
+			}
+		})
+	}
+}
+
+func TestParseStillThereProblems(t *testing.T) {
+	tests := []struct {
+		name  string
+		edits []string // old, new pairs, each old replaced once in stillThere
+		want  want
+	}{
+		{"empty text", []string{`text = "Hello? ... Are you still there?"`, `text = " "`},
+			want{stillThereLine + 1, "turn[2].still_there.text", "empty text"}},
+		{"unknown field", []string{`tags = ["hesitant"]`, "tags = [\"hesitant\"]\nvolume = 3"},
+			want{stillThereLine + 3, "turn[2].still_there.volume", "unknown field"}},
+		{"field name in the wrong case", []string{`tags = ["hesitant"]`, "tags = [\"hesitant\"]\nTags = [\"calm\"]"},
+			want{stillThereLine + 3, "turn[2].still_there.Tags", "field names are lower case: tags"}},
+		{"table name in the wrong case", []string{`[turn.still_there]`, `[turn.Still_There]`},
+			want{stillThereLine, "turn[2].Still_There", "field names are lower case: still_there"}},
+		{"unknown tag", []string{`tags = ["hesitant"]`, `tags = ["mumbled"]`},
+			want{stillThereLine + 2, "turn[2].still_there.tags", `unknown tag "mumbled"`}},
+		{"wrong type", []string{
+			"\n[turn.still_there]\ntext = \"Hello? ... Are you still there?\"\ntags = [\"hesitant\"]\n", "",
+			`checks = ["Blamed no one", "Said what changed"]`, "checks = [\"Blamed no one\", \"Said what changed\"]\nstill_there = \"Hello?\""},
+			want{28, "turn[2].still_there", "want a table, not a string"}},
+		{"bad audio path", []string{`tags = ["hesitant"]`, "tags = [\"hesitant\"]\naudio = \"/abs.wav\""},
+			want{stillThereLine + 3, "turn[2].still_there.audio", "not a relative"}},
+		{"on the first turn", []string{"[[turn]]\nid = \"two\"", "[turn.still_there]\ntext = \"x\"\n\n[[turn]]\nid = \"two\""},
+			want{22, "turn[1].still_there", "first turn has no still_there"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := stillThere
+			for i := 0; i+1 < len(tc.edits); i += 2 {
+				edited := strings.Replace(src, tc.edits[i], tc.edits[i+1], 1)
+				if edited == src {
+					t.Fatalf("replacement %q not found", tc.edits[i])
+				}
+				src = edited
+			}
+			_, err := scenario.Parse("demo.toml", []byte(src))
+			var ps scenario.Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("Parse error = %v, want Problems", err)
+			}
+			if !hasProblem(ps, tc.want) {
+				t.Errorf("missing problem %+v in:\n%v", tc.want, err)
+			}
+			for _, p := range ps {
+				if p.File != "demo.toml" {
+					t.Errorf("problem %v: file = %q", p, p.File)
+				}
+			}
+		})
+	}
+}
+
+// TestStillThereAudioMissing: a still-there line's audio is checked like the
+// others, and the problem names its field and line.
+func TestStillThereAudioMissing(t *testing.T) {
+	s, err := scenario.Parse("demo.toml", []byte(stillThere))
+	if err != nil {
+		t.Fatal(err)
+	}
+	audio := fstest.MapFS{}
+	for _, v := range []string{"one-line", "two-line", "two-softened", "two-escalated"} {
+		audio["voices/demo/"+v+".wav"] = &fstest.MapFile{Data: []byte("RIFF")}
+	}
+	ps := scenario.CheckAudio(s, []byte(stillThere), audio)
+	if len(ps) != 1 || ps[0].Field != "turn[2].still_there.audio" || ps[0].Line != stillThereLine || !strings.Contains(ps[0].Msg, "two-still-there.wav") {
+		t.Errorf("CheckAudio = %v, want one missing turn[2].still_there.audio on line %d", ps, stillThereLine)
 	}
 }

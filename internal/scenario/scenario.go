@@ -38,21 +38,45 @@ type Turn struct {
 	// Both are nil on the first turn and set on every later turn. Which one
 	// to play is the coaching logic's decision.
 	Softened, Escalated *Line
-	Step                Step     // the method step the rep should take now
-	Model               string   // a model answer
-	Checks              []string // self-check items for the rep
-	Targets             Targets  // delivery targets that differ from the coach's defaults
+	// StillThere is the optional "are you still there?" line, played
+	// instead of Escalated when the rep left dead air before answering the
+	// previous line. Nil when the file gives none (Escalated plays then);
+	// always nil on the first turn.
+	StillThere *Line
+	Step       Step     // the method step the rep should take now
+	Model      string   // a model answer
+	Checks     []string // self-check items for the rep
+	Targets    Targets  // delivery targets that differ from the coach's defaults
 }
 
-// Variant names which of a turn's lines is meant.
+// Variant names which of a turn's lines is meant. It is the one name of a
+// line variant in the app: the coach's decision, the run's result and the
+// screens use it; the store's column and the file's table names are
+// converted where they are read and written.
 type Variant string
 
 // The line variants of a turn; they also name the bundled audio files.
 const (
-	VariantLine      Variant = "line"
-	VariantSoftened  Variant = "softened"
-	VariantEscalated Variant = "escalated"
+	VariantLine       Variant = "line"
+	VariantSoftened   Variant = "softened"
+	VariantEscalated  Variant = "escalated"
+	VariantStillThere Variant = "still-there"
 )
+
+// Variants lists every variant in play order, as Turn.Variant knows them.
+var Variants = []Variant{VariantLine, VariantSoftened, VariantEscalated, VariantStillThere}
+
+// Field is the variant's table in a scenario file ("still_there"), or ""
+// for VariantLine, whose fields sit in the [[turn]] itself.
+func (v Variant) Field() string {
+	switch v {
+	case VariantLine:
+		return ""
+	case VariantStillThere:
+		return "still_there"
+	}
+	return string(v)
+}
 
 // Variant returns the line for v, or nil if the turn has none.
 func (t *Turn) Variant(v Variant) *Line {
@@ -63,6 +87,8 @@ func (t *Turn) Variant(v Variant) *Line {
 		return t.Softened
 	case VariantEscalated:
 		return t.Escalated
+	case VariantStillThere:
+		return t.StillThere
 	}
 	return nil
 }

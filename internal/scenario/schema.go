@@ -51,6 +51,7 @@ var (
 			"tags":        {kind: kStrings},
 			"softened":    {kind: kTable, fields: lineSchema},
 			"escalated":   {kind: kTable, fields: lineSchema},
+			"still_there": {kind: kTable, fields: lineSchema},
 			"model":       {kind: kString},
 			"checks":      {kind: kStrings},
 			"min_latency": {kind: kString},

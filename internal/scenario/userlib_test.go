@@ -72,6 +72,9 @@ func TestLinesOrder(t *testing.T) {
 			if tr.Escalated != nil {
 				n++
 			}
+			if tr.StillThere != nil {
+				n++
+			}
 		}
 		if len(refs) != n {
 			t.Errorf("%s: %d line refs, want %d", s.ID, len(refs), n)

@@ -60,7 +60,11 @@ type calibration struct {
 // result as the baseline every later answer is compared with. Space starts
 // and ends the reading, Enter keeps the result, R reads again, Escape
 // leaves without changing anything.
-func (a *App) ShowCalibration() {
+func (a *App) ShowCalibration() { a.showCalibration() }
+
+// showCalibration shows the calibration screen, ready to read, and returns
+// it.
+func (a *App) showCalibration() *calibration {
 	c := &calibration{app: a}
 	title := widget.NewLabelWithStyle("Calibrate: your calm voice", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	intro := widget.NewLabel("Fallback compares every answer with your own calm delivery. Check that the meter moves when you speak " +
@@ -97,6 +101,7 @@ func (a *App) ShowCalibration() {
 		container.NewBorder(nil, nil, widget.NewLabel("Level"), c.elapsed, c.meter), c.status)
 	buttons := container.NewHBox(c.start, c.keep, skip)
 	c.ctx = a.show("Calibration", container.NewBorder(a.nav(""), buttons, nil, nil, container.NewVScroll(body)), c.key)
+	return c
 }
 
 // deviceName is the chosen device of a preference, for display.

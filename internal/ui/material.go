@@ -28,6 +28,8 @@ func variantText(v scenario.Variant) string {
 		return "softened"
 	case scenario.VariantEscalated:
 		return "escalated"
+	case scenario.VariantStillThere:
+		return "still there?"
 	}
 	return "line"
 }

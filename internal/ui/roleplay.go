@@ -147,11 +147,14 @@ func (a *App) findScenario(id string) (scenario.Scenario, bool) {
 	return scenario.Scenario{}, false
 }
 
-func (a *App) showRolePlay(sc scenario.Scenario, run *practice.Run) {
+// showRolePlay shows the role-play of run, ready for its next turn, and
+// returns the screen.
+func (a *App) showRolePlay(sc scenario.Scenario, run *practice.Run) *rolePlay {
 	rp := &rolePlay{app: a, sc: sc, run: run, ticks: map[int][]store.SelfCheck{}}
 	content := rp.build()
 	rp.setReady("Press Space to begin")
 	a.announce(sc.Title, content)
+	return rp
 }
 
 // build lays the screen out and puts it in the window (showRolePlay
@@ -274,7 +277,7 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 	rp.last = res
 	rp.setCue(false)
 	rp.setStatus(fmt.Sprintf("Turn %d of %d measured", res.Index+1, len(rp.sc.Turns)), theme.Color(theme.ColorNameForeground))
-	t := store.Turn{Index: res.Index, LineID: res.TurnID, Variant: string(res.Variant), // the line is on screen above
+	t := store.Turn{Index: res.Index, LineID: res.TurnID, Variant: practice.StoredVariant(res.Variant), // the line is on screen above
 		Cue: res.Cue, Report: res.Report, Dropped: res.Dropped}
 	t.SelfChecks = res.SelfChecks
 	index := res.Index
@@ -291,16 +294,18 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 	rp.other = nil
 	if !rp.run.Done() {
 		name := practice.FirstName(rp.sc.Persona.Name)
-		v, _ := coach.Decide(res.Report, rp.run.Bands())
+		next := rp.sc.Turns[res.Index+1]
+		v, _ := coach.Reply(&next, res.Report, rp.run.Bands())
 		if why := coach.Explain(res.Report, v, rp.run.Bands(), name); why != "" {
 			extra = append(extra, noteLabel(why, widget.HighImportance))
 			rp.app.logf("ui: turn %d explained: %s", res.Index+1, why)
 		}
-		next := rp.sc.Turns[res.Index+1]
+		// The other line to hear: the calm one after any escalation
+		// (still-there included), the sharp one after a calm answer.
 		switch {
-		case v == coach.Escalated && next.Softened != nil:
+		case (v == scenario.VariantEscalated || v == scenario.VariantStillThere) && next.Softened != nil:
 			rp.other, rp.otherText = next.Softened, "If calm… (O)"
-		case v == coach.Softened && next.Escalated != nil:
+		case v == scenario.VariantSoftened && next.Escalated != nil:
 			rp.other, rp.otherText = next.Escalated, "If hair-trigger… (O)"
 		}
 	}
@@ -574,12 +579,7 @@ func (rp *rolePlay) playTurn() {
 	res, err := rp.run.Turn(ctx, func(p practice.Phase, l scenario.Line) {
 		switch p {
 		case practice.PhaseCustomer:
-			fyne.Do(func() {
-				rp.line.SetText(quote(l.Text))
-				rp.setStatus("Customer speaking…", theme.Color(theme.ColorNamePrimary))
-				rp.meter.SetLevel(-120)
-				rp.elapsed.SetText("0.0 s")
-			})
+			fyne.Do(func() { rp.customerSpeaking(l) })
 		case practice.PhaseCue:
 			fyne.Do(func() { rp.setCue(true) })
 		case practice.PhaseRecording:
@@ -630,6 +630,14 @@ func (rp *rolePlay) playTurn() {
 		}
 		rp.showReport(res)
 	})
+}
+
+// customerSpeaking shows the customer's line l as it starts to play.
+func (rp *rolePlay) customerSpeaking(l scenario.Line) {
+	rp.line.SetText(quote(l.Text))
+	rp.setStatus("Customer speaking…", theme.Color(theme.ColorNamePrimary))
+	rp.meter.SetLevel(-120)
+	rp.elapsed.SetText("0.0 s")
 }
 
 // showsIf is a check's callback that shows o while the check is ticked

@@ -73,7 +73,10 @@ func scenarios() []scenario.Scenario {
 			Turns: []scenario.Turn{
 				{ID: "t1", Line: scenario.Line{Text: "You're late!", Audio: "l1.wav"}, Step: scenario.StepFallBack,
 					Checks: []string{"Asked: would that be a fair statement?"}, Model: "Frank, I know you must be upset."},
-				{ID: "t2", Line: scenario.Line{Text: "Well?", Audio: "l1.wav"}, Step: scenario.StepExplain},
+				{ID: "t2", Line: scenario.Line{Text: "Well?", Audio: "l1.wav"}, Step: scenario.StepExplain,
+					// Every later turn has both variants (the parser insists).
+					Softened:  &scenario.Line{Text: "OK. What happened?", Audio: "l1.wav"},
+					Escalated: &scenario.Line{Text: "Well? I'm waiting!", Audio: "l1.wav"}},
 			}}
 	}
 	return []scenario.Scenario{mk("late", "Two days late", "The truck came Thursday."), mk("bill", "Billed twice", "March, twice.")}

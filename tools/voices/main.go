@@ -89,7 +89,7 @@ func run(dir, out, only string) error {
 		}
 		for i := range s.Turns {
 			t := &s.Turns[i]
-			for _, variant := range []scenario.Variant{scenario.VariantLine, scenario.VariantSoftened, scenario.VariantEscalated} {
+			for _, variant := range scenario.Variants {
 				l := t.Variant(variant)
 				if l == nil {
 					continue
