@@ -82,7 +82,7 @@ func TestCalmAndHairTriggerAnswers(t *testing.T) {
 	hot := logs.waitFor(t, explained, 10*time.Second)[1]
 	time.Sleep(700 * time.Millisecond)
 	screenshot(t, d.env, win, "12-report-hair-trigger.png")
-	if !strings.Contains(hot, "you answered in") || !strings.HasSuffix(hot, string(coach.Escalated)+".") {
+	if !strings.Contains(hot, "you answered in") || !strings.HasSuffix(hot, string(scenario.VariantEscalated)+".") {
 		t.Errorf("after an instant answer the report says %q; want the hair-trigger reason and that the customer escalated", hot)
 	}
 	d.key(t, win, "r")
@@ -91,7 +91,7 @@ func TestCalmAndHairTriggerAnswers(t *testing.T) {
 	calm := logs.waitFor(t, explained, 10*time.Second)[1]
 	time.Sleep(700 * time.Millisecond)
 	screenshot(t, d.env, win, "13-report-calm-retry.png")
-	if !strings.HasSuffix(calm, string(coach.Softened)+".") {
+	if !strings.HasSuffix(calm, string(scenario.VariantSoftened)+".") {
 		t.Errorf("after a calm retry the report says %q; want that the customer softened", calm)
 	}
 	lineA := turn2(logs, win)
@@ -113,7 +113,7 @@ func TestCalmAndHairTriggerAnswers(t *testing.T) {
 		t.Fatalf("open the app's database: %v", err)
 	}
 	defer db.Close()
-	want := map[string]coach.Variant{idA: coach.Softened, idB: coach.Escalated}
+	want := map[string]scenario.Variant{idA: scenario.VariantSoftened, idB: scenario.VariantEscalated}
 	bands := coach.DefaultBands()
 	for id, v := range want {
 		att, err := db.Attempt(context.Background(), id)
@@ -121,13 +121,13 @@ func TestCalmAndHairTriggerAnswers(t *testing.T) {
 			t.Fatalf("attempt %s: %v, %d turns; want 2", id, err, len(att.Turns))
 		}
 		t1, t2 := att.Turns[0], att.Turns[1]
-		if got := coach.Variant(t2.Variant); got != v {
+		if got := scenario.Variant(t2.Variant); got != v {
 			t.Errorf("attempt %s: turn 2 played the %q line, want %q", id, got, v)
 		}
 		hair := t1.Report.Latency < bands.HairTrigger
-		if hair != (v == coach.Escalated) {
+		if hair != (v == scenario.VariantEscalated) {
 			t.Errorf("attempt %s: turn 1 latency %v stored (hair-trigger below %v); the kept answer of this attempt is the %s one",
-				id, t1.Report.Latency, bands.HairTrigger, map[bool]string{true: "instant", false: "calm"}[v == coach.Escalated])
+				id, t1.Report.Latency, bands.HairTrigger, map[bool]string{true: "instant", false: "calm"}[v == scenario.VariantEscalated])
 		}
 		t.Logf("attempt %s: turn 1 latency %.3f s, turn 2 line %q", id, t1.Report.Latency.Seconds(), t2.Variant)
 		if id != idA {
