@@ -84,10 +84,11 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 		}
 		fill()
 		if stored && file != "" {
+			cue := t.Cue // t itself belongs to the UI goroutine
 			loads = append(loads, func() {
-				clip, track, err := measureAgain(file, t.Cue)
+				clip, track, err := measureAgain(file, cue)
 				if err != nil {
-					log.Printf("ui: turn %d: %v", t.Index+1, err)
+					log.Printf("ui: turn %d: %v", index+1, err)
 				}
 				fyne.Do(func() {
 					if ctx.Err() != nil {
@@ -98,7 +99,7 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 						tl.SetAnswer(clip, t.Report, t.Cue)
 						fill()
 					}
-					a.logf("ui: recording of turn %d measured", t.Index+1)
+					a.logf("ui: recording of turn %d measured", index+1)
 				})
 			})
 		}
