@@ -470,7 +470,10 @@ func (a *analyser) pitch(r *Report) {
 	if first, _ := splitHalf(a.speech); len(first) > 0 {
 		split = float64(first[len(first)-1].end) / a.rate // seconds
 	}
-	var f, h1, h2 []float64
+	// v holds the voiced F0 in time order; the first n1 lie in the first
+	// half.
+	v := make([]float64, 0, len(a.frames))
+	n1 := 0
 	r.Pitch = make([]PitchPoint, 0, len(a.frames)) // at most one point per frame
 	for i := 0; i < len(a.frames); {
 		j := i + 1
@@ -480,23 +483,22 @@ func (a *analyser) pitch(r *Report) {
 			}
 			if j-i >= minVoicedRun {
 				for _, p := range a.frames[i:j] {
-					f = append(f, p.f0)
 					at := float64(p.k) * pitchHopSec
 					if at < split {
-						h1 = append(h1, p.f0)
-					} else {
-						h2 = append(h2, p.f0)
+						n1++
 					}
+					v = append(v, p.f0)
 					r.Pitch = append(r.Pitch, PitchPoint{At: time.Duration(math.Round(at * 1e9)), Hz: p.f0})
 				}
 			}
 		}
 		i = j
 	}
-	if len(f) == 0 {
+	if len(v) == 0 {
 		r.Pitch = nil
 		return
 	}
+	f := slices.Clone(v)
 	slices.Sort(f)
 	r.F0MedianHz = sortedQuantile(f, 0.5)
 	r.F0P5Hz = sortedQuantile(f, 0.05)
@@ -504,7 +506,7 @@ func (a *analyser) pitch(r *Report) {
 	if r.F0P5Hz > 0 {
 		r.F0RangeST = 12 * math.Log2(r.F0P95Hz/r.F0P5Hz)
 	}
-	if len(h1) >= minTrendFrames && len(h2) >= minTrendFrames {
+	if h1, h2 := v[:n1], v[n1:]; len(h1) >= minTrendFrames && len(h2) >= minTrendFrames {
 		slices.Sort(h1)
 		slices.Sort(h2)
 		r.F0TrendST = 12 * math.Log2(sortedQuantile(h2, 0.5)/sortedQuantile(h1, 0.5))
