@@ -132,8 +132,28 @@ func BenchmarkReportAfterAnswer60s(b *testing.B) {
 			b.Fatal("nothing painted")
 		}
 		b.StopTimer()
+		if n == 1 {
+			if tl := findTimeline(rp.report); tl == nil || tl.Size().Width < size.Width/2 {
+				b.Fatal("the report's timeline was not laid out across the window")
+			}
+		}
 		rp.hideReport()
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(analysing.Milliseconds())/float64(n), "analysis-ms/op")
+}
+
+// findTimeline is the first Timeline in o's tree of containers (nil: none).
+func findTimeline(o fyne.CanvasObject) *Timeline {
+	switch v := o.(type) {
+	case *Timeline:
+		return v
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if tl := findTimeline(c); tl != nil {
+				return tl
+			}
+		}
+	}
+	return nil
 }
