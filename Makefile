@@ -47,6 +47,7 @@ e2e:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/analysis ./internal/pcm
+	$(GO) test -run '^$$' -bench ReportAfterAnswer -benchmem -cpu 1 ./internal/ui
 
 ## release: a stripped binary; package: a Linux desktop bundle via the fyne CLI
 release: setup

@@ -3,6 +3,7 @@ package analysis
 import (
 	"math"
 	"slices"
+	"time"
 )
 
 // Pitch and voicing constants. All are in hertz or seconds: the tracker
@@ -452,9 +453,28 @@ func path(fr []pitchFrame, dp [][maxCands + 1]node, local func(*pitchFrame, int)
 // still use it.
 const minVoicedRun = 3
 
-// pitch fills the F0 fields from the voiced frames of the answer.
+// minTrendFrames: each half of the speech time needs this many voiced
+// frames (0.1 s of voice, a stressed syllable or two) for the F0 trend; with
+// fewer, one half's median is a word's accent, not the speaker's pitch in
+// that half, and the trend is left at 0.
+const minTrendFrames = 10
+
+// pitch fills the F0 fields from the voiced frames of the answer: the
+// frames in voiced runs of at least minVoicedRun, which the statistics, the
+// trend and the exported track (Report.Pitch) share, so the track drawn is
+// the one the figures were taken from.
 func (a *analyser) pitch(r *Report) {
-	var f []float64
+	// The trend splits the frames where the speech time is halved, as the
+	// level and pace trends do (splitHalf).
+	split := math.Inf(1)
+	if first, _ := splitHalf(a.speech); len(first) > 0 {
+		split = float64(first[len(first)-1].end) / a.rate // seconds
+	}
+	// v holds the voiced F0 in time order; the first n1 lie in the first
+	// half.
+	v := make([]float64, 0, len(a.frames))
+	n1 := 0
+	r.Pitch = make([]PitchPoint, 0, len(a.frames)) // at most one point per frame
 	for i := 0; i < len(a.frames); {
 		j := i + 1
 		if a.frames[i].f0 > 0 {
@@ -463,31 +483,45 @@ func (a *analyser) pitch(r *Report) {
 			}
 			if j-i >= minVoicedRun {
 				for _, p := range a.frames[i:j] {
-					f = append(f, p.f0)
+					at := float64(p.k) * pitchHopSec
+					if at < split {
+						n1++
+					}
+					v = append(v, p.f0)
+					r.Pitch = append(r.Pitch, PitchPoint{At: time.Duration(math.Round(at * 1e9)), Hz: p.f0})
 				}
 			}
 		}
 		i = j
 	}
-	if len(f) == 0 {
+	if len(v) == 0 {
+		r.Pitch = nil
 		return
 	}
+	f := slices.Clone(v)
 	slices.Sort(f)
-	q := func(p float64) float64 {
-		// Linear interpolation between order statistics.
-		x := p * float64(len(f)-1)
-		i := int(x)
-		if i+1 >= len(f) {
-			return f[len(f)-1]
-		}
-		return f[i] + (x-float64(i))*(f[i+1]-f[i])
-	}
-	r.F0MedianHz = q(0.5)
-	r.F0P5Hz = q(0.05)
-	r.F0P95Hz = q(0.95)
+	r.F0MedianHz = sortedQuantile(f, 0.5)
+	r.F0P5Hz = sortedQuantile(f, 0.05)
+	r.F0P95Hz = sortedQuantile(f, 0.95)
 	if r.F0P5Hz > 0 {
 		r.F0RangeST = 12 * math.Log2(r.F0P95Hz/r.F0P5Hz)
 	}
+	if h1, h2 := v[:n1], v[n1:]; len(h1) >= minTrendFrames && len(h2) >= minTrendFrames {
+		slices.Sort(h1)
+		slices.Sort(h2)
+		r.F0TrendST = 12 * math.Log2(sortedQuantile(h2, 0.5)/sortedQuantile(h1, 0.5))
+	}
+}
+
+// sortedQuantile is the p-quantile of the sorted, non-empty f, by linear
+// interpolation between order statistics.
+func sortedQuantile(f []float64, p float64) float64 {
+	x := p * float64(len(f)-1)
+	i := int(x)
+	if i+1 >= len(f) {
+		return f[len(f)-1]
+	}
+	return f[i] + (x-float64(i))*(f[i+1]-f[i])
 }
 
 // firQuad sets y[i] to the dot product of t with x[i*fac:], i = 0..3, for

@@ -24,6 +24,13 @@ const (
 	TrendFalling Trend = "falling"
 )
 
+// PitchPoint is the F0 of one voiced frame of a recording: Hz at At from
+// the start of the clip (the frame's centre).
+type PitchPoint struct {
+	At time.Duration
+	Hz float64
+}
+
 // Options configure one analysis.
 type Options struct {
 	// Cue is the moment the rep may start speaking (0 = start of the clip).
@@ -60,6 +67,14 @@ type Report struct {
 	F0P5Hz     float64 // 5th percentile of F0
 	F0P95Hz    float64 // 95th percentile of F0
 	F0RangeST  float64 // 12*log2(F0P95Hz/F0P5Hz)
+	// F0TrendST is the median F0 of the second half of the speech time
+	// relative to the first, in semitones (positive: the pitch rose); 0
+	// when either half holds too little voice to tell.
+	F0TrendST float64
+	// Pitch is the voiced pitch track the F0 figures are taken from, in
+	// time order: one point per 10 ms frame of voice; unvoiced stretches
+	// have no points.
+	Pitch []PitchPoint
 
 	// ClipShare is the share (0..1) of the speech samples at the clipping
 	// ceiling: within 1 % of the clip's largest magnitude, in flat runs of

@@ -293,6 +293,9 @@ func assessLevelVsCalm(r analysis.Report, b Bands, base Baseline) Finding {
 
 func assessPitch(r analysis.Report, b Bands, base Baseline) Finding {
 	f := Finding{Metric: MetricPitch, Value: fmt.Sprintf("%.0f Hz median, range %.1f semitones", r.F0MedianHz, r.F0RangeST), Mark: Info}
+	if tr := pitchTrend(r.F0TrendST, b); tr != "" {
+		f.Value += "; " + tr
+	}
 	if !base.Calibrated() || base.F0MedianHz <= 0 {
 		return f
 	}
@@ -303,6 +306,25 @@ func assessPitch(r analysis.Report, b Bands, base Baseline) Finding {
 		f.Mark, f.Note = Flag, fmt.Sprintf("Your pitch sat %s semitones above your calm voice, a sign of tension. Breathe out before you answer, then acknowledge the feeling.", num(st))
 	}
 	return f
+}
+
+// pitchTrend says in words how the pitch moved from the first half of the
+// answer to the second: a rise or fall of Bands.TensionST or more (the
+// change DESIGN.md reads as tension when it sets a reply above the calm
+// voice) is named, a smaller one is steady. NaN (a stored turn whose track
+// has not been measured again) says nothing.
+func pitchTrend(st float64, b Bands) string {
+	if math.IsNaN(st) {
+		return ""
+	}
+	d := round1(st)
+	switch {
+	case d >= b.TensionST:
+		return "rose " + num(d) + " semitones from the first half to the second"
+	case d <= -b.TensionST:
+		return "fell " + num(-d) + " semitones from the first half to the second"
+	}
+	return "steady from the first half to the second (" + signed(d) + " semitones)"
 }
 
 // Summary is the one-line coaching note for an answer, tied to the method:

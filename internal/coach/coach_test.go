@@ -1,6 +1,7 @@
 package coach_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -316,6 +317,34 @@ func TestMarkString(t *testing.T) {
 		t.Run(tt.want, func(t *testing.T) {
 			if got := tt.m.String(); got != tt.want {
 				t.Errorf("Mark(%d).String() = %q, want %q", tt.m, got, tt.want)
+			}
+		})
+	}
+}
+
+// The pitch row says the median, the range and the trend in words: a rise
+// or fall of the 2-semitone tension band is named, less is steady, an
+// unknown trend (NaN) is left out.
+func TestPitchRowSaysTheTrend(t *testing.T) {
+	tests := []struct {
+		name  string
+		trend float64
+		want  string
+	}{
+		{"rising", 2.44, "120 Hz median, range 4.0 semitones; rose 2.4 semitones from the first half to the second"},
+		{"at the band", 1.96, "120 Hz median, range 4.0 semitones; rose 2 semitones from the first half to the second"},
+		{"falling", -3.1, "120 Hz median, range 4.0 semitones; fell 3.1 semitones from the first half to the second"},
+		{"steady, slightly up", 1.2, "120 Hz median, range 4.0 semitones; steady from the first half to the second (+1.2 semitones)"},
+		{"steady, flat", 0, "120 Hz median, range 4.0 semitones; steady from the first half to the second (0 semitones)"},
+		{"unknown", math.NaN(), "120 Hz median, range 4.0 semitones"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := calm()
+			r.F0TrendST = tt.trend
+			f := find(coach.Assess(r, coach.DefaultBands(), coach.Baseline{}), coach.MetricPitch)
+			if f == nil || f.Value != tt.want {
+				t.Errorf("pitch row %+v, want value %q", f, tt.want)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package coach_test
 
 import (
+	"math"
 	"testing"
 
 	"fallback/internal/analysis"
@@ -13,6 +14,13 @@ func line(riseDB, pacePct float64) analysis.Report {
 	r := calm()
 	r.FirstHalfDBFS, r.SecondHalfDBFS = -24, -24+riseDB
 	r.PaceChangePct = pacePct
+	return r
+}
+
+// pitched is line with a pitch trend (semitones, second half minus first).
+func pitched(riseDB, pacePct, riseST float64) analysis.Report {
+	r := line(riseDB, pacePct)
+	r.F0TrendST = riseST
 	return r
 }
 
@@ -53,6 +61,26 @@ func TestComposure(t *testing.T) {
 			"The customer got 6 dB louder; you stayed level — you didn't mirror the customer."},
 		{"no name, calm line", line(0, 0), line(0, 0), "", coach.Info, "nothing to mirror",
 			"The customer stayed calm in this line: nothing to mirror."},
+		{"customer's pitch rose, rep held it", pitched(0, 0, 3), pitched(0, 0, 0.8), "Frank", coach.Pass, "stayed level",
+			"Frank rose 3 semitones in pitch; you held your pitch — you didn't mirror Frank."},
+		{"customer's pitch rose, rep's too", pitched(0, 0, 3), pitched(0, 0, 2.5), "Denise", coach.Flag, "mirrored pitch",
+			"Denise rose 3 semitones in pitch and so did you (2.5 semitones): you mirrored Denise's pitch. Keep yours down: breathe out, fall back, don't climb with Denise."},
+		{"pitch at the band is a rise", pitched(0, 0, 1.96), pitched(0, 0, 2.04), "Frank", coach.Flag, "mirrored pitch",
+			"Frank rose 2 semitones in pitch and so did you (2 semitones): you mirrored Frank's pitch. Keep yours down: breathe out, fall back, don't climb with Frank."},
+		{"customer's pitch under the band is calm", pitched(0, 0, 1.8), pitched(0, 0, 4), "Frank", coach.Info, "nothing to mirror",
+			"Frank stayed calm in this line: nothing to mirror."},
+		{"rep's pitch rose but the customer's didn't", pitched(6, 0, 0), pitched(0, 0, 3), "Frank", coach.Pass, "stayed level",
+			"Frank got 6 dB louder; you stayed level — you didn't mirror Frank."},
+		{"customer louder and higher, rep mirrored both", pitched(6, 0, 3), pitched(3, 0, 2.2), "Frank", coach.Flag, "mirrored level and pitch",
+			"Frank got 6 dB louder and rose 3 semitones in pitch, and so did you (3 dB, 2.2 semitones): you mirrored Frank. Keep your voice level and your pitch down: fall back, don't fight back."},
+		{"customer rose in all three, rep's pitch only", pitched(6, 20, 3), pitched(0, 0, 2.5), "Frank", coach.Flag, "mirrored pitch",
+			"Frank got 6 dB louder, sped up 20 % and rose 3 semitones in pitch; you stayed level and held your pace but rose 2.5 semitones in pitch too: you mirrored Frank's pitch. Keep yours down: breathe out, fall back, don't climb with Frank."},
+		{"customer rose in all three, rep in level and pitch", pitched(6, 20, 3), pitched(2, 0, 2), "Frank", coach.Flag, "mirrored level and pitch",
+			"Frank got 6 dB louder, sped up 20 % and rose 3 semitones in pitch; you held your pace but got 2 dB louder and rose 2 semitones in pitch too: you mirrored Frank's level and pitch. Keep your voice level and your pitch down: fall back, don't fight back."},
+		{"customer rose in all three, rep held all", pitched(6, 20, 3), pitched(0, 0, 0), "", coach.Pass, "stayed level",
+			"The customer got 6 dB louder, sped up 20 % and rose 3 semitones in pitch; you stayed level, held your pace and held your pitch — you didn't mirror the customer."},
+		{"unknown pitch trend is no rise", pitched(0, 0, math.NaN()), pitched(0, 0, 3), "Frank", coach.Info, "nothing to mirror",
+			"Frank stayed calm in this line: nothing to mirror."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

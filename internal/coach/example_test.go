@@ -13,7 +13,7 @@ func ExampleAssess() {
 	r := analysis.Report{
 		Onset: 1200 * time.Millisecond, Offset: 7 * time.Second, Latency: 200 * time.Millisecond,
 		SpeechRate: 4.6, ArticulationRate: 5.13, WordsPerMin: 212, PaceChangePct: 12,
-		MeanDBFS: -20, FirstHalfDBFS: -21.5, SecondHalfDBFS: -18.5, F0MedianHz: 143, F0RangeST: 6,
+		MeanDBFS: -20, FirstHalfDBFS: -21.5, SecondHalfDBFS: -18.5, F0MedianHz: 143, F0RangeST: 6, F0TrendST: 2.4,
 	}
 	for _, f := range coach.Assess(r, coach.DefaultBands(), base) {
 		fmt.Printf("%s | %s | %s | %s\n", f.Metric, f.Value, f.Target, f.Mark)
@@ -36,7 +36,7 @@ func ExampleAssess() {
 	//   You got 3 dB louder as you went. Louder reads as anger: keep your voice level and fall back rather than fight back.
 	// Volume against your calm level | +4 dB (-20.0 against -24.0 dBFS) | less than 3 dB over your calm level | work on it
 	//   Your voice was 4 dB louder than your calm level. Bring it back down: a level voice tells the customer you are not fighting back.
-	// Pitch | 143 Hz median, range 6.0 semitones | within +2 semitones of your calm 120 Hz | work on it
+	// Pitch | 143 Hz median, range 6.0 semitones; rose 2.4 semitones from the first half to the second | within +2 semitones of your calm 120 Hz | work on it
 	//   Your pitch sat 3 semitones above your calm voice, a sign of tension. Breathe out before you answer, then acknowledge the feeling.
 	// Coach: You came back in 0.2 s, instantly. Take a breath first: a short, deliberate pause shows you heard them, then acknowledge how they feel.
 	// defaults note calibrated: ""

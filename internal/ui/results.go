@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"math"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -44,32 +45,65 @@ func markText(m coach.Mark) string {
 
 // ShowResults shows an attempt turn by turn. clips holds recorded answers
 // still in memory (may be nil: then playback reads the recording files).
+//
+// A turn whose answer is not in memory comes from the store, which keeps
+// its figures but not its pitch track and trend: its recording is read and
+// analysed again off the UI goroutine (from the stored cue), and the turn's
+// timeline and pitch row are completed from that.
 func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 	title := widget.NewLabelWithStyle(fmt.Sprintf("%s — %s", att.ScenarioTitle, att.StartedAt.Local().Format("Mon 2 Jan 2006 15:04")),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	var ctx context.Context
 	cards := container.NewVBox()
-	var loads []func(context.Context) // recordings read off the UI goroutine once shown
+	var loads []func() // recordings read and measured again, in order, once shown
 	for i, t := range att.Turns {
-		t := t
-		findings := coach.Assess(t.Report, a.deps.Bands, coach.Baseline{})
 		var clip pcm.Clip
 		if i < len(clips) {
 			clip = clips[i]
 		}
 		file := practice.RecordingFile(a.deps.DataDir, t.RecordingPath)
 		play := func() { a.playAnswer(ctx, file, clip) }
-		var save func([]store.SelfCheck)
-		if a.deps.SaveSelfChecks != nil {
-			id, index := att.ID, t.Index
-			save = func(checks []store.SelfCheck) { a.saveSelfChecks(id, index, checks) }
+		// The ticks are kept here too, so a card built again after the
+		// recording is measured shows the ones made meanwhile.
+		id, index := att.ID, t.Index
+		save := func(checks []store.SelfCheck) {
+			t.SelfChecks = checks
+			if a.deps.SaveSelfChecks != nil {
+				a.saveSelfChecks(id, index, checks)
+			}
+		}
+		stored := len(clip.Samples) == 0
+		if stored {
+			t.Report.F0TrendST = math.NaN() // not kept: unknown until measured again
 		}
 		tl := NewTimeline(clip, t.Report, t.Cue)
 		tl.OnTapped = func(at time.Duration) { a.playFrom(ctx, file, clip, at) }
-		if len(clip.Samples) == 0 && file != "" {
-			loads = append(loads, func(ctx context.Context) { a.loadTimeline(ctx, tl, file, t.Report, t.Cue) })
+		card := widget.NewCard(turnHeading(t), "", nil)
+		fill := func() {
+			card.SetContent(a.turnBody(att.ScenarioID, t, coach.Assess(t.Report, a.deps.Bands, coach.Baseline{}), tl, play, save))
 		}
-		cards.Add(widget.NewCard(turnHeading(t), "", a.turnBody(att.ScenarioID, t, findings, tl, play, save)))
+		fill()
+		if stored && file != "" {
+			cue := t.Cue // t itself belongs to the UI goroutine
+			loads = append(loads, func() {
+				clip, track, err := measureAgain(file, cue)
+				if err != nil {
+					log.Printf("ui: turn %d: %v", index+1, err)
+				}
+				fyne.Do(func() {
+					if ctx.Err() != nil {
+						return
+					}
+					if err == nil {
+						t.Report.Pitch, t.Report.F0TrendST = track.Pitch, track.F0TrendST
+						tl.SetAnswer(clip, t.Report, t.Cue)
+						fill()
+					}
+					a.logf("ui: recording of turn %d measured", index+1)
+				})
+			})
+		}
+		cards.Add(card)
 	}
 	if len(att.Turns) == 0 {
 		cards.Add(widget.NewLabel("This attempt has no answered turns."))
@@ -85,9 +119,33 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 			a.ShowHistory()
 		}
 	})
-	for _, load := range loads {
-		load(ctx)
+	if len(loads) > 0 {
+		// One at a time: a long attempt's recordings are not all in memory
+		// (and analysed) at once.
+		go func() {
+			for _, load := range loads {
+				if ctx.Err() != nil {
+					return
+				}
+				load()
+			}
+		}()
 	}
+}
+
+// measureAgain reads a stored answer's recording and measures it again
+// from its cue, for what the store does not keep (the pitch track and
+// trend).
+func measureAgain(file string, cue time.Duration) (pcm.Clip, analysis.Report, error) {
+	clip, err := pcm.ReadFile(file)
+	if err != nil {
+		return pcm.Clip{}, analysis.Report{}, fmt.Errorf("timeline: %w", err)
+	}
+	r, err := analysis.Analyze(clip, analysis.Options{Cue: cue})
+	if err != nil {
+		return pcm.Clip{}, analysis.Report{}, fmt.Errorf("timeline: measure %s: %w", file, err)
+	}
+	return clip, r, nil
 }
 
 // turnHeading is "Turn 2 (softened customer)", "(recovered)" for a turn
@@ -156,23 +214,6 @@ func (a *App) turnBody(scenarioID string, t store.Turn, findings []coach.Finding
 		body.Add(container.NewHBox(b))
 	}
 	return body
-}
-
-// loadTimeline reads a stored answer's recording off the UI goroutine and
-// draws it on tl; a recording that is gone leaves the timeline empty.
-func (a *App) loadTimeline(ctx context.Context, tl *Timeline, file string, r analysis.Report, cue time.Duration) {
-	go func() {
-		clip, err := pcm.ReadFile(file)
-		if err != nil {
-			log.Printf("ui: timeline: %v", err)
-			return
-		}
-		fyne.Do(func() {
-			if ctx.Err() == nil {
-				tl.SetAnswer(clip, r, cue)
-			}
-		})
-	}()
 }
 
 // playFrom plays an answer from at (a click on its timeline): clip when it

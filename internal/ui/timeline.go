@@ -101,8 +101,9 @@ type Timeline struct {
 }
 
 // NewTimeline returns a timeline of clip, as analysed in r, with the cue
-// (the moment the rep was told to speak) at cue from the start of the clip.
-// The timeline keeps an envelope of the clip, not the clip itself.
+// (the moment the rep was told to speak) at cue from the start of the clip,
+// and r's pitch track (Report.Pitch) as the trace. The timeline keeps an
+// envelope of the clip, not the clip itself.
 func NewTimeline(clip pcm.Clip, r analysis.Report, cue time.Duration) *Timeline {
 	t := &Timeline{}
 	t.ExtendBaseWidget(t)
@@ -110,8 +111,9 @@ func NewTimeline(clip pcm.Clip, r analysis.Report, cue time.Duration) *Timeline 
 	return t
 }
 
-// SetAnswer replaces the answer shown (after a retry, say) and drops the
-// pitch trace and the playhead, which belonged to the old clip.
+// SetAnswer replaces the answer shown (after a retry, say): the trace
+// becomes r's pitch track and the playhead, which belonged to the old clip,
+// is dropped.
 func (t *Timeline) SetAnswer(clip pcm.Clip, r analysis.Report, cue time.Duration) {
 	t.setAnswer(clip, r, cue)
 	t.Refresh()
@@ -121,11 +123,25 @@ func (t *Timeline) setAnswer(clip pcm.Clip, r analysis.Report, cue time.Duration
 	t.duration = clip.Duration()
 	t.report = r
 	t.report.Pauses = slices.Clone(r.Pauses)
+	t.report.Pitch = nil // kept once, as the trace
 	t.cue = cue
-	t.pitch = nil
+	t.pitch = pitchTrace(r.Pitch)
 	t.playhead = -1
 	t.env = newLevelEnvelope(clip)
 	t.data++
+}
+
+// pitchTrace is the analyser's track as the timeline draws it (in time
+// order already: the analyser gives its frames so).
+func pitchTrace(track []analysis.PitchPoint) []PitchPoint {
+	if len(track) == 0 {
+		return nil
+	}
+	pts := make([]PitchPoint, len(track))
+	for i, p := range track {
+		pts[i] = PitchPoint{At: p.At, Hz: p.Hz}
+	}
+	return pts
 }
 
 // SetPitch sets the pitch trace drawn over the envelope (nil removes it).

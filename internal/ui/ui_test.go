@@ -375,6 +375,15 @@ func TestRolePlayRunsToResults(t *testing.T) {
 		if got := texts(t, w.Canvas()); turn == 1 && !strings.Contains(got, "Frank softened") {
 			t.Errorf("the report of turn 1 should say why the customer softens:\n%s", got)
 		}
+		// The answer is voiced (140 Hz): its timeline draws the pitch
+		// track and the pitch row says the trend.
+		relayout(w)
+		if tl := firstTimeline(t, w.Canvas()); tl == nil || tracePixels(t, tl) == 0 {
+			t.Errorf("turn %d report: no pitch trace on the timeline", turn)
+		}
+		if row := pitchRow(t, w.Canvas()); !strings.HasPrefix(row, "140 Hz median") || !strings.Contains(row, "from the first half to the second") {
+			t.Errorf("turn %d report: pitch row %q, want the median and the trend", turn, row)
+		}
 		key(w.Canvas(), fyne.KeyN)
 	}
 	select {
