@@ -168,3 +168,8 @@ func DeleteKeptRecordings(ctx context.Context, dataDir string, st Forgetter) (in
 	}
 	return DeleteAllRecordings(dataDir)
 }
+
+// DeleteCalibration removes a calibration reading at path once it has
+// been measured, under "keep metrics only"; a file already gone is not an
+// error.
+func DeleteCalibration(path string) error { return removeTake(path) }

@@ -64,12 +64,22 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 			id, index := att.ID, t.Index
 			save = func(checks []store.SelfCheck) { a.saveSelfChecks(id, index, checks) }
 		}
-		tl := NewTimeline(clip, t.Report, t.Cue)
-		tl.OnTapped = func(at time.Duration) { a.playFrom(ctx, file, clip, at) }
-		if len(clip.Samples) == 0 && file != "" {
-			loads = append(loads, func(ctx context.Context) { a.loadTimeline(ctx, tl, file, t.Report, t.Cue) })
+		kept := recordingKept(t.RecordingPath, clip)
+		var tl *Timeline
+		if kept {
+			tl = NewTimeline(clip, t.Report, t.Cue)
+			tl.OnTapped = func(at time.Duration) { a.playFrom(ctx, file, clip, at) }
+			if len(clip.Samples) == 0 && file != "" {
+				loads = append(loads, func(ctx context.Context) { a.loadTimeline(ctx, tl, file, t.Report, t.Cue) })
+			}
+		} else { // metrics only: no sound to draw or play
+			tl, play = figuresTimeline(t.Report, t.Cue), nil
 		}
-		cards.Add(widget.NewCard(turnHeading(t), "", a.turnBody(att.ScenarioID, t, findings, tl, play, save)))
+		body := a.turnBody(att.ScenarioID, t, findings, tl, play, save)
+		if !kept {
+			body.Add(notKeptNote())
+		}
+		cards.Add(widget.NewCard(turnHeading(t), "", body))
 	}
 	if len(att.Turns) == 0 {
 		cards.Add(widget.NewLabel("This attempt has no answered turns."))

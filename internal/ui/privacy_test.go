@@ -1,0 +1,405 @@
+package ui_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"fallback/internal/practice"
+	"fallback/internal/store"
+	"fallback/internal/ui"
+)
+
+// settingsRig is the Settings screen over deps, with its screens and steps
+// as channels for the test to wait on.
+type settingsRig struct {
+	w     fyne.Window
+	shown chan string
+	steps chan string
+}
+
+func newSettingsRig(t *testing.T, deps ui.Deps, prefs func(fyne.Preferences)) settingsRig {
+	t.Helper()
+	r := settingsRig{shown: make(chan string, 16), steps: make(chan string, 64)}
+	deps.Scenarios = scenarios()
+	deps.Shown = func(s string) { r.shown <- s }
+	deps.Log = func(f string, args ...any) { r.steps <- fmt.Sprintf(f, args...) }
+	test.NewTempApp(t)
+	if prefs != nil {
+		prefs(fyne.CurrentApp().Preferences())
+	}
+	r.w = test.NewTempWindow(t, nil)
+	r.w.Resize(fyne.NewSize(800, 600))
+	a := ui.New(r.w, deps)
+	t.Cleanup(func() { // work under way ends before the temp folders go
+		done := make(chan struct{})
+		a.Close(10*time.Second, func() { close(done) })
+		<-done
+	})
+	waitShown(t, r.shown, "Scenarios")
+	tapButton(t, r.w.Canvas(), "Settings")
+	waitShown(t, r.shown, "Settings")
+	return r
+}
+
+// waitStep waits for a logged step starting with prefix and returns it.
+func (r settingsRig) waitStep(t *testing.T, prefix string) string {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case got := <-r.steps:
+			if strings.HasPrefix(got, prefix) {
+				return got
+			}
+		case <-deadline:
+			t.Fatalf("step %q never came", prefix)
+		}
+	}
+}
+
+const metricsOnlyBox = "Keep metrics only (delete each answer's recording once it is measured)"
+
+func TestSettingsMetricsOnlyToggle(t *testing.T) {
+	deleted := make(chan struct{}, 4)
+	r := newSettingsRig(t, ui.Deps{DataDir: t.TempDir(),
+		DeleteRecordings: func(context.Context) (int, error) { deleted <- struct{}{}; return 3, nil }}, nil)
+	c := r.w.Canvas()
+	prefs := fyne.CurrentApp().Preferences()
+	if got := texts(t, c); !strings.Contains(got, "you cannot play those answers back") {
+		t.Errorf("Settings should say plainly what metrics only does:\n%s", got)
+	}
+	box := check(t, c, metricsOnlyBox)
+	test.Tap(box)
+	if !prefs.Bool(ui.PrefMetricsOnly) {
+		t.Fatal("ticking the box did not turn metrics only on")
+	}
+	if got := texts(t, c); !strings.Contains(got, "Delete the recordings already kept?") {
+		t.Fatalf("turning it on should offer to delete the recordings kept:\n%s", got)
+	}
+	// Enter (or Escape, or Space) answers no: nothing is deleted, the
+	// setting stays on.
+	key(c, fyne.KeyReturn)
+	r.waitStep(t, "ui: kept recordings stay")
+	select {
+	case <-deleted:
+		t.Fatal("Enter on the offer deleted the recordings")
+	default:
+	}
+	// Off and on again, and this time yes.
+	test.Tap(box)
+	if prefs.Bool(ui.PrefMetricsOnly) {
+		t.Fatal("unticking did not turn metrics only off")
+	}
+	if n := len(c.Overlays().List()); n != 0 {
+		t.Fatalf("turning it off opened %d dialogs, want none", n)
+	}
+	test.Tap(box)
+	tapButton(t, c, "Delete them")
+	r.waitStep(t, "ui: kept recordings deleted")
+	if len(deleted) != 1 {
+		t.Errorf("DeleteRecordings called %d times, want once", len(deleted))
+	}
+	if got := texts(t, c); !strings.Contains(got, "3 recordings deleted") {
+		t.Errorf("the result should be said:\n%s", got)
+	}
+	key(c, fyne.KeyEscape) // closes the message
+	// The box has the focus since it was clicked: Space does not toggle
+	// it, Escape still leaves the screen.
+	key(c, fyne.KeySpace)
+	if !prefs.Bool(ui.PrefMetricsOnly) {
+		t.Error("Space toggled the focused box")
+	}
+	key(c, fyne.KeyEscape)
+	waitShown(t, r.shown, "Scenarios")
+}
+
+// dataFolder is a data folder with a real database holding one attempt
+// and a baseline, a recording of each, and the rep's own material.
+type dataFolder struct {
+	dir string
+	db  *store.DB
+	own []string // relative paths that must survive
+}
+
+func newDataFolder(t *testing.T) dataFolder {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := store.Open(filepath.Join(dir, "fallback.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	a := store.Attempt{ScenarioID: "late", ScenarioTitle: "Two days late", StartedAt: time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC),
+		FinishedAt: time.Date(2026, 11, 20, 9, 32, 0, 0, time.UTC), PlannedTurns: 2,
+		Turns: []store.Turn{{Index: 0, LineID: "t1", LineText: "You're late!", Report: report(820 * time.Millisecond), RecordingPath: "recordings/a/turn-1.wav"}}}
+	if err := db.SaveAttempt(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	b := store.Baseline{MeanDBFS: -22, ArticulationRate: 4.5, Passage: "depot", RecordingPath: "recordings/calibration/r.wav"}
+	if err := db.SaveBaseline(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	f := dataFolder{dir: dir, db: db, own: []string{"scenarios/my-own.toml", "scenarios/late/l1.wav"}}
+	for _, rel := range append([]string{"recordings/" + a.ID + "/turn-1.wav", "recordings/calibration/r.wav"}, f.own...) {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("content of "+rel), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
+// deps wires the folder as the app does.
+func (f dataFolder) deps() ui.Deps {
+	return ui.Deps{DataDir: f.dir, History: f.db, Version: "0.1.0-test",
+		DeleteAll: func(ctx context.Context) (int, error) { return practice.DeleteAllData(ctx, f.dir, f.db) },
+		Export:    f.db.Export, Import: f.db.Import}
+}
+
+func TestDeleteAllAfterConfirmingStartsAfresh(t *testing.T) {
+	f := newDataFolder(t)
+	r := newSettingsRig(t, f.deps(), nil)
+	c := r.w.Canvas()
+	ctx := context.Background()
+
+	tapButton(t, c, "Delete all my practice data…")
+	got := texts(t, c)
+	for _, want := range []string{"Delete all my practice data?", "every attempt and turn", "every calibration", "every recording",
+		"the scenarios you wrote, your own customer lines, and your settings"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the confirmation should say %q:\n%s", want, got)
+		}
+	}
+	key(c, fyne.KeyEscape) // no
+	r.waitStep(t, "ui: delete all cancelled")
+	if list, _ := f.db.ListAttempts(ctx, 10); len(list) != 1 {
+		t.Fatalf("Escape on the confirmation deleted the history (%d attempts left)", len(list))
+	}
+
+	tapButton(t, c, "Delete all my practice data…")
+	tapButton(t, c, "Delete everything")
+	waitShown(t, r.shown, "Calibration") // offered again, as at a first start
+	r.waitStep(t, "ui: practice data deleted")
+	if got := texts(t, c); !strings.Contains(got, "Your practice data is deleted") || !strings.Contains(got, "2 recordings") {
+		t.Errorf("the result should be said:\n%s", got)
+	}
+	if list, err := f.db.ListAttempts(ctx, 10); err != nil || len(list) != 0 {
+		t.Errorf("history after delete all: %d attempts, %v; want none", len(list), err)
+	}
+	if _, err := f.db.LatestBaseline(ctx); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("baseline after delete all: %v, want none", err)
+	}
+	if _, err := os.Stat(filepath.Join(f.dir, "recordings")); !os.IsNotExist(err) {
+		t.Errorf("recordings folder after delete all: %v, want it gone", err)
+	}
+	for _, rel := range f.own {
+		if b, err := os.ReadFile(filepath.Join(f.dir, filepath.FromSlash(rel))); err != nil || string(b) != "content of "+rel {
+			t.Errorf("own file %s after delete all: %q, %v; want it untouched", rel, b, err)
+		}
+	}
+	// The app goes on with the emptied database: History lists nothing.
+	key(c, fyne.KeyEscape) // the message
+	key(c, fyne.KeyEscape) // skip calibration
+	waitShown(t, r.shown, "Scenarios")
+	key(c, fyne.KeyH)
+	waitShown(t, r.shown, "History", "History")
+	if got := texts(t, c); strings.Contains(got, "Two days late —") || strings.Contains(got, "20 Nov") {
+		t.Errorf("History still lists the deleted attempt:\n%s", got)
+	}
+}
+
+func TestDeleteAllFailuresAreSaid(t *testing.T) {
+	tests := []struct {
+		name  string
+		err   error
+		wants []string
+	}{
+		{"the database refuses", fmt.Errorf("delete all practice data: %w", store.ErrDiskFull),
+			[]string{"Nothing was deleted", "The disk is full"}},
+		{"a recording stays", fmt.Errorf("delete recordings: %w (1 stayed; first: remove /data/recordings/x/turn-1.wav: device or resource busy)", practice.ErrRecordingsLeft),
+			[]string{"Some recordings are still there", "/data/recordings/x/turn-1.wav", "Your history and baselines are deleted"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newSettingsRig(t, ui.Deps{DataDir: t.TempDir(),
+				DeleteAll: func(context.Context) (int, error) { return 1, tt.err }}, nil)
+			c := r.w.Canvas()
+			tapButton(t, c, "Delete all my practice data…")
+			tapButton(t, c, "Delete everything")
+			r.waitStep(t, "ui: ")
+			got := texts(t, c)
+			for _, want := range tt.wants {
+				if !strings.Contains(got, want) {
+					t.Errorf("the message lacks %q:\n%s", want, got)
+				}
+			}
+			if strings.Contains(got, "Your practice data is deleted") {
+				t.Errorf("a failed delete must not say it is done:\n%s", got)
+			}
+		})
+	}
+}
+
+// tapItemNamed taps the tappable item (a file in a file dialog) whose
+// label reads name.
+func tapItemNamed(t *testing.T, c fyne.Canvas, name string) {
+	t.Helper()
+	var found fyne.Tappable
+	visit(t, c, func(o fyne.CanvasObject) {
+		tp, ok := o.(fyne.Tappable)
+		if !ok || found != nil {
+			return
+		}
+		w, ok := o.(fyne.Widget)
+		if !ok {
+			return
+		}
+		for _, sub := range test.TempWidgetRenderer(t, w).Objects() {
+			if l, ok := sub.(*widget.Label); ok && l.Text == name {
+				found = tp
+			}
+		}
+	})
+	if found == nil {
+		t.Fatalf("no item %q on screen:\n%s", name, texts(t, c))
+	}
+	test.Tap(found)
+}
+
+func TestExportToAFileAndImportABrokenOne(t *testing.T) {
+	f := newDataFolder(t)
+	out := t.TempDir()
+	r := newSettingsRig(t, f.deps(), func(p fyne.Preferences) { p.SetString(ui.PrefTransferFolder, out) })
+	c := r.w.Canvas()
+
+	tapButton(t, c, "Export CSV…")
+	tapButton(t, c, "Export") // the file dialog's confirm: its folder and name are preset
+	step := r.waitStep(t, "ui: export")
+	if !strings.HasPrefix(step, "ui: exported csv") {
+		t.Fatalf("export: %s", step)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "fallback-*.csv"))
+	if len(files) != 1 {
+		t.Fatalf("export files in %s: %v, want one", out, files)
+	}
+	var want bytes.Buffer
+	if err := f.db.Export(context.Background(), &want, store.ExportOptions{Format: store.FormatCSV, AppVersion: "0.1.0-test"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(files[0])
+	if err != nil || !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("exported file (%v) differs from the store's export:\n%s\nwant:\n%s", err, got, want.Bytes())
+	}
+	if txt := texts(t, c); !strings.Contains(txt, "Your practice is exported as CSV") || !strings.Contains(txt, files[0]) {
+		t.Errorf("the result should name the file:\n%s", txt)
+	}
+	key(c, fyne.KeyEscape)
+
+	// A JSON export with one figure broken.
+	var js bytes.Buffer
+	if err := f.db.Export(context.Background(), &js, store.ExportOptions{Format: store.FormatJSON}); err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(js.String(), `"latency_ms": 820`, `"latency_ms": "soon"`, 1)
+	if broken == js.String() {
+		t.Fatalf("the test's export has no latency of 820 ms to break:\n%s", js.String())
+	}
+	if err := os.WriteFile(filepath.Join(out, "broken.json"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tapButton(t, c, "Import…")
+	tapItemNamed(t, c, "broken") // the dialog shows names without the extension
+	tapButton(t, c, "Import")
+	if step := r.waitStep(t, "ui: import"); !strings.HasPrefix(step, "ui: import refused") {
+		t.Fatalf("import of a broken file: %s", step)
+	}
+	txt := texts(t, c)
+	for _, w := range []string{"This file cannot be imported", "broken.json was not imported and nothing was changed", "attempt 1, turn 1, field latency_ms"} {
+		if !strings.Contains(txt, w) {
+			t.Errorf("the refusal lacks %q:\n%s", w, txt)
+		}
+	}
+	if list, _ := f.db.ListAttempts(context.Background(), 10); len(list) != 1 {
+		t.Errorf("a refused import changed the history: %d attempts", len(list))
+	}
+	key(c, fyne.KeyEscape)
+
+	// The intact file imports: everything is already here.
+	if err := os.WriteFile(filepath.Join(out, "backup.json"), js.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tapButton(t, c, "Import…")
+	tapItemNamed(t, c, "backup")
+	tapButton(t, c, "Import")
+	if step := r.waitStep(t, "ui: import"); step != "ui: imported backup.json" {
+		t.Fatalf("import: %s", step)
+	}
+	if txt := texts(t, c); !strings.Contains(txt, "Imported 0 attempts, 1 already here.") {
+		t.Errorf("the import result should be said:\n%s", txt)
+	}
+}
+
+// TestSettingsScreenshot writes the Settings screen at 800 × 600, top and
+// scrolled to the bottom, to $FALLBACK_SHOTS (when set) for a person to look
+// at; it always checks that the screen fits the window's width and that the
+// privacy and data rows are reachable.
+func TestSettingsScreenshot(t *testing.T) {
+	f := newDataFolder(t)
+	deps := f.deps()
+	deps.Devices = &fakeDevices{}
+	deps.DeleteRecordings = func(context.Context) (int, error) { return 0, nil }
+	r := newSettingsRig(t, deps, nil)
+	r.waitStep(t, "ui: devices listed")
+	c := r.w.Canvas()
+	if min := c.Content().MinSize(); min.Width > 800 {
+		t.Errorf("Settings needs %.0f units of width, more than an 800-pixel window", min.Width)
+	}
+	var scroll *container.Scroll
+	visit(t, c, func(o fyne.CanvasObject) {
+		if s, ok := o.(*container.Scroll); ok && scroll == nil {
+			scroll = s
+		}
+	})
+	if scroll == nil {
+		t.Fatal("Settings has no scrolling body")
+	}
+	shot := func(name string) {
+		dir := os.Getenv("FALLBACK_SHOTS")
+		if dir == "" {
+			return
+		}
+		out, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Close()
+		if err := png.Encode(out, c.Capture()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shot("settings-top.png")
+	scroll.ScrollToBottom()
+	shot("settings-bottom.png")
+	for _, want := range []string{metricsOnlyBox, "Delete all my practice data…", "Export CSV…", "Import…"} {
+		if !strings.Contains(texts(t, c), want) {
+			t.Errorf("Settings lacks %q", want)
+		}
+	}
+}
