@@ -121,6 +121,10 @@ func isRecording(p string) bool {
 	return strings.HasSuffix(p, ".wav") || strings.HasSuffix(p, ".wav"+pcm.PartSuffix)
 }
 
+// ErrNothingDeleted means DeleteAllData stopped before deleting anything:
+// the store refused (its error is wrapped too).
+var ErrNothingDeleted = errors.New("nothing was deleted")
+
 // Purger is the store's part of deleting all practice data
 // (store.DB.DeleteAll).
 type Purger interface {
@@ -133,7 +137,8 @@ type Purger interface {
 // and anything else in the folder stay. It returns how many recordings
 // were removed.
 //
-// The store goes first: when it refuses, nothing at all is deleted. When
+// The store goes first: when it refuses, nothing at all is deleted
+// (ErrNothingDeleted). When
 // recordings then stay (ErrRecordingsLeft, naming the first), the history
 // is already empty and the error says which file is left; calling
 // DeleteAllData again removes the rest.
@@ -143,7 +148,7 @@ func DeleteAllData(ctx context.Context, dataDir string, st Purger) (int, error) 
 	}
 	err := st.DeleteAll(ctx)
 	if err != nil && !errors.Is(err, store.ErrNotCompacted) {
-		return 0, err // nothing deleted
+		return 0, fmt.Errorf("%w: %w", ErrNothingDeleted, err)
 	}
 	n, rerr := DeleteAllRecordings(dataDir)
 	return n, errors.Join(err, rerr)

@@ -271,8 +271,8 @@ func TestDeleteAllDataFailures(t *testing.T) {
 	t.Run("the store refuses: nothing is deleted", func(t *testing.T) {
 		f := newPracticeFolder(t)
 		before := filesUnder(t, f.dir)
-		if _, err := practice.DeleteAllData(ctx, f.dir, refusingStore{}); !errors.Is(err, store.ErrDiskFull) {
-			t.Fatalf("DeleteAllData = %v, want the store's error", err)
+		if _, err := practice.DeleteAllData(ctx, f.dir, refusingStore{}); !errors.Is(err, store.ErrDiskFull) || !errors.Is(err, practice.ErrNothingDeleted) {
+			t.Fatalf("DeleteAllData = %v, want the store's error as ErrNothingDeleted", err)
 		}
 		if after := filesUnder(t, f.dir); len(after) != len(before) {
 			t.Errorf("files after a refused delete %v, want all of %v", after, before)

@@ -180,6 +180,9 @@ func (a *App) confirmDeleteAll() {
 // deletedAll says how "delete all" went (UI goroutine).
 func (a *App) deletedAll(msg string, err error) {
 	switch {
+	case errors.Is(err, practice.ErrNothingDeleted):
+		a.showError("Nothing was deleted", err)
+		a.logf("ui: delete all failed: %v", err)
 	case err == nil, errors.Is(err, store.ErrNotCompacted) && !errors.Is(err, practice.ErrRecordingsLeft):
 		a.ShowCalibration()
 		if err != nil {
@@ -195,7 +198,10 @@ func (a *App) deletedAll(msg string, err error) {
 				practice.RecordingsFolder(a.deps.DataDir)+"\n\nDetail: "+err.Error())
 		a.logf("ui: practice data deleted, recordings left: %v", err)
 	default:
-		a.showError("Nothing was deleted", err)
+		// Not said to have deleted nothing: an error the deletion did
+		// not classify may come after the history was emptied.
+		a.ShowCalibration()
+		a.showError("Your practice data may be only partly deleted", err)
 		a.logf("ui: delete all failed: %v", err)
 	}
 }

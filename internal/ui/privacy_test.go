@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -17,7 +18,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"fallback/internal/pcm"
 	"fallback/internal/practice"
+	"fallback/internal/scenario"
 	"fallback/internal/store"
 	"fallback/internal/ui"
 )
@@ -231,10 +234,12 @@ func TestDeleteAllFailuresAreSaid(t *testing.T) {
 		err   error
 		wants []string
 	}{
-		{"the database refuses", fmt.Errorf("delete all practice data: %w", store.ErrDiskFull),
+		{"the database refuses", fmt.Errorf("%w: delete all practice data: %w", practice.ErrNothingDeleted, store.ErrDiskFull),
 			[]string{"Nothing was deleted", "The disk is full"}},
 		{"a recording stays", fmt.Errorf("delete recordings: %w (1 stayed; first: remove /data/recordings/x/turn-1.wav: device or resource busy)", practice.ErrRecordingsLeft),
 			[]string{"Some recordings are still there", "/data/recordings/x/turn-1.wav", "Your history and baselines are deleted"}},
+		{"an error nobody classified", errors.New("delete recordings: walk: input/output error"),
+			[]string{"may be only partly deleted", "input/output error"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -401,5 +406,159 @@ func TestSettingsScreenshot(t *testing.T) {
 		if !strings.Contains(texts(t, c), want) {
 			t.Errorf("Settings lacks %q", want)
 		}
+	}
+}
+
+// playLog is a speaker that tells what it plays, by clip length.
+type playLog chan int
+
+func (p playLog) Play(_ context.Context, c pcm.Clip) error {
+	p <- len(c.Samples)
+	return nil
+}
+
+// findTimeline is the first timeline on screen (nil: none).
+func findTimeline(t *testing.T, c fyne.Canvas) *ui.Timeline {
+	t.Helper()
+	var found *ui.Timeline
+	visit(t, c, func(o fyne.CanvasObject) {
+		if tl, ok := o.(*ui.Timeline); ok && found == nil {
+			found = tl
+		}
+	})
+	return found
+}
+
+func TestMetricsOnlyReportOffersNoPlayback(t *testing.T) {
+	var line bytes.Buffer
+	const lineSamples = 1600
+	if err := pcm.WriteWAV(&line, pcm.Clip{Rate: 16000, Samples: make([]float32, lineSamples)}); err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{"l1.wav": {Data: line.Bytes()}}
+	dir := t.TempDir()
+	st := &memStore{}
+	played := make(playLog, 8)
+	r := settingsRig{shown: make(chan string, 16), steps: make(chan string, 64)}
+	cued := make(chan struct{}, 1)
+	mic := &turnMic{cued: cued, speak: []time.Duration{time.Second}}
+	deps := ui.Deps{Scenarios: scenarios(), Audio: fsys, History: &fakeHistory{}, Player: played, DataDir: dir,
+		Shown: func(s string) { r.shown <- s }, Log: releaseOnAnswer(r.steps, cued)}
+	deps.NewRun = func(sc scenario.Scenario) (*practice.Run, error) {
+		return practice.New(practice.Config{Scenario: sc, Audio: fsys, Recorder: mic, Player: quietSpeaker{},
+			Store: st, DataDir: dir, SilenceStop: 500 * time.Millisecond, MetricsOnly: true})
+	}
+	var app *ui.App
+	app, r.w = newUI(t, deps)
+	t.Cleanup(func() {
+		done := make(chan struct{})
+		app.Close(10*time.Second, func() { close(done) })
+		<-done
+	})
+	c := r.w.Canvas()
+	waitShown(t, r.shown, "Scenarios")
+	key(c, fyne.KeyReturn)
+	waitShown(t, r.shown, "Two days late")
+	key(c, fyne.KeySpace)
+	r.waitStep(t, "ui: report of turn 1")
+
+	got := texts(t, c)
+	if !strings.Contains(got, "Recording not kept (metrics only)") {
+		t.Errorf("the report should say the recording is not kept:\n%s", got)
+	}
+	if strings.Contains(got, "P: play your answer") {
+		t.Errorf("the key hint still offers playback:\n%s", got)
+	}
+	visit(t, c, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Play answer (P)" && b.Visible() {
+			t.Error("the Play answer button is offered with no recording")
+		}
+	})
+	tl := findTimeline(t, c)
+	if tl == nil {
+		t.Fatal("the report has no timeline")
+	}
+	if tl.Duration() <= 0 {
+		t.Errorf("the figures-only timeline spans %v, want the answer's length", tl.Duration())
+	}
+	// P and a click on the timeline play nothing; C then plays the
+	// customer's line, which would come after any answer played before it.
+	key(c, fyne.KeyP)
+	test.Tap(tl)
+	key(c, fyne.KeyC)
+	select {
+	case n := <-played:
+		if n != lineSamples {
+			t.Errorf("first sound played has %d samples, want the customer's line (%d): the answer was played", n, lineSamples)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("C did not play the customer's line")
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "recordings", "*", "*")); len(left) != 0 {
+		t.Errorf("recordings left after the turn was saved: %v", left)
+	}
+	if atts := st.attempts(); len(atts) != 1 || atts[0].Turns[0].RecordingPath != "" {
+		t.Errorf("stored %+v, want one attempt whose turn has no recording path", atts)
+	}
+}
+
+func TestHistoryOfAMetricsOnlyAttempt(t *testing.T) {
+	h := &fakeHistory{atts: []store.Attempt{{ID: "a1", ScenarioID: "late", ScenarioTitle: "Two days late",
+		StartedAt: time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC), FinishedAt: time.Date(2026, 11, 20, 9, 32, 0, 0, time.UTC),
+		Turns: []store.Turn{{Index: 0, LineID: "t1", LineText: "You're late!", Report: report(820 * time.Millisecond), Cue: 0}}}}}
+	shown := make(chan string, 16)
+	_, w := newUI(t, ui.Deps{Scenarios: scenarios(), History: h, Player: make(playLog, 1), Shown: func(s string) { shown <- s }})
+	c := w.Canvas()
+	waitShown(t, shown, "Scenarios")
+	key(c, fyne.KeyH)
+	waitShown(t, shown, "History", "History")
+	key(c, fyne.KeyReturn)
+	waitShown(t, shown, "Results")
+	got := texts(t, c)
+	if !strings.Contains(got, "Recording not kept (metrics only)") || strings.Contains(got, "[Play answer]") {
+		t.Errorf("a turn with no recording should say so and offer no playback:\n%s", got)
+	}
+	tl := findTimeline(t, c)
+	// report(820 ms) speaks until 3.82 s: the timeline runs past it.
+	if tl == nil || tl.Duration() < 3820*time.Millisecond {
+		t.Errorf("timeline %v, want one drawn from the figures past the answer's end", tl)
+	}
+}
+
+func TestMetricsOnlyCalibrationKeepsNoReading(t *testing.T) {
+	dir := t.TempDir()
+	saved := make(chan store.Baseline, 1)
+	r := settingsRig{shown: make(chan string, 16), steps: make(chan string, 64)}
+	deps := ui.Deps{Scenarios: scenarios(), DataDir: dir, NeedsCalibration: true,
+		Recorder:     func() (practice.Recorder, error) { return readerMic{speak: 14 * time.Second}, nil },
+		SaveBaseline: func(_ context.Context, b *store.Baseline) error { saved <- *b; return nil },
+		Shown:        func(s string) { r.shown <- s }, Log: func(f string, args ...any) { r.steps <- fmt.Sprintf(f, args...) }}
+	test.NewTempApp(t)
+	fyne.CurrentApp().Preferences().SetBool(ui.PrefMetricsOnly, true)
+	r.w = test.NewTempWindow(t, nil)
+	a := ui.New(r.w, deps)
+	t.Cleanup(func() {
+		done := make(chan struct{})
+		a.Close(10*time.Second, func() { close(done) })
+		<-done
+	})
+	c := r.w.Canvas()
+	waitShown(t, r.shown, "Calibration")
+	key(c, fyne.KeySpace)
+	r.waitStep(t, "ui: calibration measured")
+	if got := texts(t, c); !strings.Contains(got, "Your reading was not kept (metrics only)") {
+		t.Errorf("the result should say the reading is not kept:\n%s", got)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "recordings", "calibration", "*")); len(left) != 0 {
+		t.Errorf("the reading stays on disk under metrics only: %v", left)
+	}
+	key(c, fyne.KeyReturn)
+	select {
+	case b := <-saved:
+		if b.RecordingPath != "" || b.ArticulationRate <= 0 {
+			t.Errorf("baseline saved %+v, want its figures and no recording path", b)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Enter did not keep the baseline")
 	}
 }
