@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -560,5 +561,34 @@ func TestMetricsOnlyCalibrationKeepsNoReading(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Enter did not keep the baseline")
+	}
+}
+
+func TestExportShowsProgressAndCancels(t *testing.T) {
+	out := t.TempDir()
+	started := make(chan struct{})
+	deps := ui.Deps{DataDir: t.TempDir(), Export: func(ctx context.Context, w io.Writer, _ store.ExportOptions) error {
+		if _, err := io.WriteString(w, "half of an export"); err != nil {
+			return err
+		}
+		close(started)
+		<-ctx.Done() // a long export, until the rep cancels it
+		return ctx.Err()
+	}}
+	r := newSettingsRig(t, deps, func(p fyne.Preferences) { p.SetString(ui.PrefTransferFolder, out) })
+	c := r.w.Canvas()
+	tapButton(t, c, "Export JSON…")
+	tapButton(t, c, "Export")
+	<-started
+	if got := texts(t, c); !strings.Contains(got, "Exporting your practice…") {
+		t.Fatalf("no progress shown while the export runs:\n%s", got)
+	}
+	tapButton(t, c, "Cancel")
+	r.waitStep(t, "ui: export cancelled")
+	if got := texts(t, c); !strings.Contains(got, "Nothing was exported") {
+		t.Errorf("cancelling should be said:\n%s", got)
+	}
+	if left, _ := filepath.Glob(filepath.Join(out, "*")); len(left) != 0 {
+		t.Errorf("a cancelled export leaves %v, want no half file", left)
 	}
 }
