@@ -324,17 +324,16 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 		on(p, line)
 	}, idx)
 	if err != nil {
-		// The take stays on disk; the turn is played again or the rep has
-		// left, so it is not one to rescue into the history.
-		r.dropTake(path, idx)
-		return TurnResult{}, err
+		// The take stays on disk (not under metrics only); the turn is
+		// played again or the rep has left, so it is not one to rescue
+		// into the history.
+		return TurnResult{}, r.dropTake(path, idx, err)
 	}
 
 	on(PhaseAnalysing, line)
 	rep, err := analysis.Analyze(answer, analysis.Options{Cue: cue})
 	if err != nil {
-		r.dropTake(path, idx)
-		return TurnResult{}, fmt.Errorf("analyse answer %s: %w", path, err)
+		return TurnResult{}, r.dropTake(path, idx, fmt.Errorf("analyse answer %s: %w", path, err))
 	}
 	// The customer's delivery, for "did the rep mirror the customer?". A
 	// line that cannot be measured only loses that comparison.
@@ -444,18 +443,25 @@ func (r *Run) committed(p *TurnResult) {
 	}
 }
 
-// dropTake is what happens to a take that ended in an error and will not
-// be measured: its sidecar goes (it is not one to rescue), and under
-// metrics only the recording too.
-func (r *Run) dropTake(path string, idx int) {
+// dropTake is what happens to a take that ended in err and will not be
+// measured: its sidecar goes (it is not one to rescue), and under metrics
+// only the recording too; then err is returned marked ErrTakeDropped, so
+// that nobody is told the partial answer is kept.
+func (r *Run) dropTake(path string, idx int, err error) error {
 	if !r.cfg.MetricsOnly {
 		removeTakeInfo(path)
-		return
+		return err
 	}
-	if err := removeTake(path); err != nil {
-		r.cfg.Logf("practice: turn=%d: %v", idx+1, err)
+	if rerr := removeTake(path); rerr != nil {
+		r.cfg.Logf("practice: turn=%d: %v", idx+1, rerr)
+		return err
 	}
+	return fmt.Errorf("%w (%w)", err, ErrTakeDropped)
 }
+
+// ErrTakeDropped marks the error of a take that failed under metrics only:
+// what was recorded of it has been deleted, not kept.
+var ErrTakeDropped = errors.New("the partial recording was deleted (metrics only)")
 
 // errUnsaved marks a measured turn that flush has not committed yet.
 var errUnsaved = errors.New("not saved yet")

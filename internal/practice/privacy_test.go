@@ -164,8 +164,8 @@ func TestMetricsOnlyKeepsTheTakeUntilItIsCommitted(t *testing.T) {
 func TestMetricsOnlyDropsATakeThatFailed(t *testing.T) {
 	r := newMetricsRig(t, cat(silence(500*time.Millisecond), buzz(3*time.Second)))
 	r.mic.failAfter, r.mic.errLost = 30, practice.ErrDeviceLost
-	if _, err := r.turn(context.Background(), nil); !errors.Is(err, practice.ErrDeviceLost) {
-		t.Fatalf("turn: %v, want the device lost", err)
+	if _, err := r.turn(context.Background(), nil); !errors.Is(err, practice.ErrDeviceLost) || !errors.Is(err, practice.ErrTakeDropped) {
+		t.Fatalf("turn: %v, want the device lost, marked as a dropped take", err)
 	}
 	if left := filesUnder(t, filepath.Join(r.dir, "recordings")); len(left) != 0 {
 		t.Errorf("a take never measured stays under metrics only: %v", left)

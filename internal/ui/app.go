@@ -371,6 +371,10 @@ func Friendly(err error) string {
 	default:
 		advice = "Something went wrong."
 	}
+	if errors.Is(err, practice.ErrTakeDropped) {
+		// Keep metrics only: the partial answer is not kept.
+		advice = strings.NewReplacer("What you said so far is kept. ", "", "What was recorded so far is kept. ", "").Replace(advice)
+	}
 	return fmt.Sprintf("%s\n\nDetail: %v", advice, err)
 }
 

@@ -592,3 +592,28 @@ func TestExportShowsProgressAndCancels(t *testing.T) {
 		t.Errorf("a cancelled export leaves %v, want no half file", left)
 	}
 }
+
+func TestFriendlyDoesNotPromiseADroppedTake(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		kept bool // the advice says what was recorded is kept
+	}{
+		{"device lost", fmt.Errorf("record answer: %w", practice.ErrDeviceLost), true},
+		{"stalled", fmt.Errorf("record answer: %w", practice.ErrStalled), true},
+		{"device lost, metrics only", fmt.Errorf("record answer: %w (%w)", practice.ErrDeviceLost, practice.ErrTakeDropped), false},
+		{"stalled, metrics only", fmt.Errorf("record answer: %w (%w)", practice.ErrStalled, practice.ErrTakeDropped), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ui.Friendly(tt.err)
+			advice, _, _ := strings.Cut(got, "\n\nDetail:")
+			if strings.Contains(advice, "so far is kept") != tt.kept {
+				t.Errorf("Friendly(%v) = %q; says kept = %v, want %v", tt.err, got, !tt.kept, tt.kept)
+			}
+			if !strings.Contains(advice, "Reconnect it") {
+				t.Errorf("Friendly(%v) lost its advice: %q", tt.err, got)
+			}
+		})
+	}
+}
