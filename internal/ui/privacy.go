@@ -51,6 +51,21 @@ func notKeptNote() *widget.Label {
 	return l
 }
 
+// addNotKept puts the "recording not kept" note into a turn's body right
+// under its timeline tl (where the missing level curve would be), or at
+// the end when tl is not in it.
+func addNotKept(body *fyne.Container, tl fyne.CanvasObject) {
+	note := notKeptNote()
+	for i, o := range body.Objects {
+		if o == tl {
+			body.Objects = append(body.Objects[:i+1], append([]fyne.CanvasObject{note}, body.Objects[i+1:]...)...)
+			body.Refresh()
+			return
+		}
+	}
+	body.Add(note)
+}
+
 // figuresTail is how far a figures-only timeline runs past the last
 // speech (or the cue): enough to see the answer end before the edge, as a
 // recording's trailing silence would show it.

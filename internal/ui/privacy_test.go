@@ -362,6 +362,24 @@ func TestExportToAFileAndImportABrokenOne(t *testing.T) {
 	}
 }
 
+// shot writes what c shows to $FALLBACK_SHOTS/name, for a person to look
+// at; without FALLBACK_SHOTS it does nothing.
+func shot(t *testing.T, c fyne.Canvas, name string) {
+	t.Helper()
+	dir := os.Getenv("FALLBACK_SHOTS")
+	if dir == "" {
+		return
+	}
+	out, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := png.Encode(out, c.Capture()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestSettingsScreenshot writes the Settings screen at 800 × 600, top and
 // scrolled to the bottom, to $FALLBACK_SHOTS (when set) for a person to look
 // at; it always checks that the screen fits the window's width and that the
@@ -386,23 +404,9 @@ func TestSettingsScreenshot(t *testing.T) {
 	if scroll == nil {
 		t.Fatal("Settings has no scrolling body")
 	}
-	shot := func(name string) {
-		dir := os.Getenv("FALLBACK_SHOTS")
-		if dir == "" {
-			return
-		}
-		out, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer out.Close()
-		if err := png.Encode(out, c.Capture()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	shot("settings-top.png")
+	shot(t, c, "settings-top.png")
 	scroll.ScrollToBottom()
-	shot("settings-bottom.png")
+	shot(t, c, "settings-bottom.png")
 	for _, want := range []string{metricsOnlyBox, "Delete all my practice data…", "Export CSV…", "Import…"} {
 		if !strings.Contains(texts(t, c), want) {
 			t.Errorf("Settings lacks %q", want)
@@ -509,6 +513,7 @@ func TestHistoryOfAMetricsOnlyAttempt(t *testing.T) {
 		Turns: []store.Turn{{Index: 0, LineID: "t1", LineText: "You're late!", Report: report(820 * time.Millisecond), Cue: 0}}}}}
 	shown := make(chan string, 16)
 	_, w := newUI(t, ui.Deps{Scenarios: scenarios(), History: h, Player: make(playLog, 1), Shown: func(s string) { shown <- s }})
+	w.Resize(fyne.NewSize(800, 600))
 	c := w.Canvas()
 	waitShown(t, shown, "Scenarios")
 	key(c, fyne.KeyH)
@@ -519,6 +524,7 @@ func TestHistoryOfAMetricsOnlyAttempt(t *testing.T) {
 	if !strings.Contains(got, "Recording not kept (metrics only)") || strings.Contains(got, "[Play answer]") {
 		t.Errorf("a turn with no recording should say so and offer no playback:\n%s", got)
 	}
+	shot(t, c, "results-metrics-only.png")
 	tl := findTimeline(t, c)
 	// report(820 ms) speaks until 3.82 s: the timeline runs past it.
 	if tl == nil || tl.Duration() < 3820*time.Millisecond {

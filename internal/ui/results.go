@@ -77,7 +77,7 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 		}
 		body := a.turnBody(att.ScenarioID, t, findings, tl, play, save)
 		if !kept {
-			body.Add(notKeptNote())
+			addNotKept(body, tl)
 		}
 		cards.Add(widget.NewCard(turnHeading(t), "", body))
 	}

@@ -281,21 +281,20 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 	t.SelfChecks = res.SelfChecks
 	index := res.Index
 	kept := recordingKept(res.RecordingPath, res.Clip)
-	tl := figuresTimeline(res.Report, res.Cue) // metrics only: no sound to draw or play
+	var tl *Timeline
 	if kept {
 		tl = NewTimeline(res.Clip, res.Report, res.Cue)
 		clip, file := res.Clip, res.RecordingPath
 		tl.OnTapped = func(at time.Duration) { rp.app.playFrom(rp.ctx, file, clip, at) }
+	} else { // metrics only: no sound to draw or play
+		tl = figuresTimeline(res.Report, res.Cue)
 	}
 	body := rp.app.turnBody(rp.sc.ID, t, res.Findings, tl, nil, func(c []store.SelfCheck) {
 		rp.ticks[index] = c // saved by the run's goroutine before its next step (see takeTicks)
 	})
+	rp.playBtn.Show()
 	if !kept {
-		body.Add(notKeptNote())
-	}
-	if kept {
-		rp.playBtn.Show()
-	} else {
+		addNotKept(body, tl)
 		rp.playBtn.Hide()
 	}
 	var extra []fyne.CanvasObject
