@@ -317,6 +317,9 @@ func TestExportToAFileAndImportABrokenOne(t *testing.T) {
 		t.Errorf("the result should name the file:\n%s", txt)
 	}
 	key(c, fyne.KeyEscape)
+	if n := len(c.Overlays().List()); n != 0 {
+		t.Fatalf("%d overlays after Escape on the export's result, want none (focus %T)", n, c.Focused())
+	}
 
 	// A JSON export with one figure broken.
 	var js bytes.Buffer
@@ -360,6 +363,14 @@ func TestExportToAFileAndImportABrokenOne(t *testing.T) {
 	if txt := texts(t, c); !strings.Contains(txt, "Imported 0 attempts, 1 already here.") {
 		t.Errorf("the import result should be said:\n%s", txt)
 	}
+	// After the file dialogs the keys are the screen's again: Escape
+	// closes the message, then leaves Settings.
+	key(c, fyne.KeyEscape)
+	if n := len(c.Overlays().List()); n != 0 {
+		t.Fatalf("%d overlays after Escape, want the message closed (focus %T)", n, c.Focused())
+	}
+	key(c, fyne.KeyEscape)
+	waitShown(t, r.shown, "Scenarios")
 }
 
 // shot writes what c shows to $FALLBACK_SHOTS/name, for a person to look
