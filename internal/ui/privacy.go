@@ -176,7 +176,8 @@ func (a *App) confirmDeleteAll() {
 	if a.deps.DeleteAll == nil {
 		return
 	}
-	d := dialog.NewConfirm("Delete all my practice data?", deleteAllText, func(yes bool) {
+	// A list reads better left-aligned than centred, as NewConfirm sets it.
+	d := dialog.NewCustomConfirm("Delete all my practice data?", "Delete everything", "Keep my data", widget.NewLabel(deleteAllText), func(yes bool) {
 		if !yes {
 			a.logf("ui: delete all cancelled")
 			return
@@ -186,8 +187,6 @@ func (a *App) confirmDeleteAll() {
 			return fmt.Sprintf("Your history, baselines and %s are deleted. Your scenarios, own lines and settings are kept.", plural(n, "recording")), err
 		}, a.deletedAll)
 	}, a.win)
-	d.SetConfirmText("Delete everything")
-	d.SetDismissText("Keep my data")
 	d.SetConfirmImportance(widget.DangerImportance)
 	a.track(d)
 }

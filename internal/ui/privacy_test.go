@@ -184,6 +184,7 @@ func TestDeleteAllAfterConfirmingStartsAfresh(t *testing.T) {
 	ctx := context.Background()
 
 	tapButton(t, c, "Delete all my practice data…")
+	shot(t, c, "delete-all-confirm.png")
 	got := texts(t, c)
 	for _, want := range []string{"Delete all my practice data?", "every attempt and turn", "every calibration", "every recording",
 		"the scenarios you wrote, your own customer lines, and your settings"} {
@@ -414,6 +415,15 @@ func TestSettingsScreenshot(t *testing.T) {
 	})
 	if scroll == nil {
 		t.Fatal("Settings has no scrolling body")
+	}
+	if dir := os.Getenv("FALLBACK_SHOTS"); dir != "" { // a file to import in the real window
+		var js bytes.Buffer
+		if err := f.db.Export(context.Background(), &js, store.ExportOptions{Format: store.FormatJSON}); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "export.json"), js.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	shot(t, c, "settings-top.png")
 	scroll.ScrollToBottom()
