@@ -164,7 +164,10 @@ type Forgetter interface {
 // store forgets every recording path (the figures stay), and then every
 // recording under dataDir is removed. It returns how many recordings were
 // removed. When the store refuses, nothing is removed, so no stored path
-// ever names a file that is gone.
+// ever names a file that is gone. Everything under the recordings folder
+// goes, a take still waiting to be rescued included: Recover runs at
+// start, before Settings can offer this, so such a take is one Recover
+// could not attach.
 func DeleteKeptRecordings(ctx context.Context, dataDir string, st Forgetter) (int, error) {
 	if st != nil {
 		if _, err := st.ForgetRecordings(ctx); err != nil {
