@@ -144,10 +144,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 			base.set(*b)
 			return nil
 		}
+		// Privacy and transfer: the database is emptied in place (the
+		// same db stays open for every part of the app), recordings are
+		// removed from <data>/recordings only, never <data>/scenarios.
+		deps.DeleteAll = func(ctx context.Context) (int, error) {
+			n, err := practice.DeleteAllData(ctx, dataDir, db)
+			if !errors.Is(err, practice.ErrNothingDeleted) {
+				base.clear() // the baselines are gone: defaults until the next calibration
+			}
+			return n, err
+		}
+		deps.DeleteRecordings = func(ctx context.Context) (int, error) {
+			return practice.DeleteKeptRecordings(ctx, dataDir, db)
+		}
+		deps.Export = db.Export
+		deps.Import = func(ctx context.Context, r io.Reader) (store.ImportResult, error) {
+			res, err := db.Import(ctx, r)
+			if err == nil && res.BaselinesAdded > 0 {
+				// An imported calibration may be the newest.
+				if b, err := db.LatestBaseline(ctx); err == nil {
+					base.set(b)
+				}
+			}
+			return res, err
+		}
 	}
 	// An answer interrupted last time (crash, kill, power cut) is repaired
 	// and attached to its attempt before anything else reads the history.
-	if rec, errs := practice.Recover(context.Background(), dataDir, st); len(rec) > 0 || len(errs) > 0 {
+	recoverOpt := practice.RecoverOptions{MetricsOnly: a.Preferences().BoolWithFallback(ui.PrefMetricsOnly, false)}
+	if rec, errs := practice.RecoverWith(context.Background(), dataDir, st, recoverOpt); len(rec) > 0 || len(errs) > 0 {
 		for _, err := range errs {
 			log.Printf("recover recordings: %v", err)
 		}
@@ -198,6 +223,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 				DataDir:  dataDir,
 				Baseline: base.get(),
 				Logf:     log.Printf,
+				// Read at each start, so the setting applies from the
+				// next role-play on.
+				MetricsOnly: prefs.BoolWithFallback(ui.PrefMetricsOnly, false),
 			}, nil
 		}
 		deps.NewRun = func(sc scenario.Scenario) (*practice.Run, error) {
@@ -249,6 +277,13 @@ func (c *currentBaseline) set(b store.Baseline) {
 	}
 	c.b = coach.Baseline{SpeechRate: known(b.SpeechRate), ArticulationRate: known(b.ArticulationRate), MeanDBFS: known(b.MeanDBFS),
 		F0MedianHz: known(b.F0MedianHz), F0RangeST: known(b.F0RangeST), LivePaceSPS: known(b.LivePaceSPS), TakenAt: b.TakenAt}
+}
+
+// clear forgets the calibration (all practice data was deleted).
+func (c *currentBaseline) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.b = coach.Baseline{}
 }
 
 func (c *currentBaseline) get() coach.Baseline {

@@ -112,6 +112,13 @@ type Config struct {
 	Now func() time.Time
 	// Logf logs progress for operators and the end-to-end test (optional).
 	Logf func(format string, args ...any)
+	// MetricsOnly keeps no recording: each take's WAV and sidecar are
+	// deleted once its figures are committed to the store (never before,
+	// so a crash until then is still rescued by Recover), the stored
+	// path is empty, and the result keeps no clip. A take that ends in an
+	// error, and so is never measured, is deleted at once. Without a store
+	// nothing is committed and the recordings stay.
+	MetricsOnly bool
 }
 
 // TurnResult is one measured answer.
@@ -311,17 +318,16 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 		on(p, line)
 	}, idx)
 	if err != nil {
-		// The take stays on disk; the turn is played again or the rep has
-		// left, so it is not one to rescue into the history.
-		removeTakeInfo(path)
-		return TurnResult{}, err
+		// The take stays on disk (not under metrics only); the turn is
+		// played again or the rep has left, so it is not one to rescue
+		// into the history.
+		return TurnResult{}, r.dropTake(path, idx, err)
 	}
 
 	on(PhaseAnalysing, line)
 	rep, err := analysis.Analyze(answer, analysis.Options{Cue: cue})
 	if err != nil {
-		removeTakeInfo(path)
-		return TurnResult{}, fmt.Errorf("analyse answer %s: %w", path, err)
+		return TurnResult{}, r.dropTake(path, idx, fmt.Errorf("analyse answer %s: %w", path, err))
 	}
 	// The customer's delivery, for "did the rep mirror the customer?". A
 	// line that cannot be measured only loses that comparison.
@@ -351,7 +357,7 @@ func (r *Run) Turn(ctx context.Context, on func(Phase, scenario.Line)) (TurnResu
 	r.flush(sctx) // each result's SaveErr says how it went
 	res = r.results[len(r.results)-1]
 	if res.SaveErr == nil {
-		removeTakeInfo(path)
+		removeTakeInfo(path) // under metrics only, flush has removed the take already
 		r.cfg.Logf("practice: turn=%d saved to attempt %s", idx+1, r.id)
 	} else {
 		r.cfg.Logf("practice: turn=%d not saved: %v", idx+1, res.SaveErr)
@@ -396,6 +402,7 @@ func (r *Run) flush(ctx context.Context) error {
 			r.begun = true
 			for _, p := range pending {
 				p.SaveErr = nil
+				r.committed(p)
 			}
 			return nil
 		case errors.Is(err, store.ErrExists):
@@ -415,10 +422,40 @@ func (r *Run) flush(ctx context.Context) error {
 		if err := r.cfg.Store.SaveTurn(ctx, r.id, &t); err != nil {
 			p.SaveErr = fmt.Errorf("save turn %d: %w", p.Index+1, err)
 			first = cmp.Or(first, p.SaveErr)
+			continue
 		}
+		r.committed(p)
 	}
 	return first
 }
+
+// committed is told of each turn once its figures are in the store: under
+// metrics only its recording goes now, not before.
+func (r *Run) committed(p *TurnResult) {
+	if r.cfg.MetricsOnly {
+		r.discard(p)
+	}
+}
+
+// dropTake is what happens to a take that ended in err and will not be
+// measured: its sidecar goes (it is not one to rescue), and under metrics
+// only the recording too; then err is returned marked ErrTakeDropped, so
+// that nobody is told the partial answer is kept.
+func (r *Run) dropTake(path string, idx int, err error) error {
+	if !r.cfg.MetricsOnly {
+		removeTakeInfo(path)
+		return err
+	}
+	if rerr := removeTake(path); rerr != nil {
+		r.cfg.Logf("practice: turn=%d: %v", idx+1, rerr)
+		return err
+	}
+	return fmt.Errorf("%w (%w)", err, ErrTakeDropped)
+}
+
+// ErrTakeDropped marks the error of a take that failed under metrics only:
+// what was recorded of it has been deleted, not kept.
+var ErrTakeDropped = errors.New("the partial recording was deleted (metrics only)")
 
 // errUnsaved marks a measured turn that flush has not committed yet.
 var errUnsaved = errors.New("not saved yet")
@@ -441,9 +478,13 @@ func (r *Run) attempt() store.Attempt {
 // storeTurn is res as the store keeps it, its recording relative to the
 // data folder so that the folder can be moved.
 func (r *Run) storeTurn(res TurnResult) store.Turn {
+	path := RelPath(r.cfg.DataDir, res.RecordingPath)
+	if r.cfg.MetricsOnly {
+		path = "" // the recording goes once this is committed
+	}
 	return store.Turn{
 		Index: res.Index, LineID: res.TurnID, LineText: res.Line.Text, Variant: StoredVariant(res.Variant),
-		Cue: res.Cue, RecordingPath: RelPath(r.cfg.DataDir, res.RecordingPath), Report: res.Report,
+		Cue: res.Cue, RecordingPath: path, Report: res.Report,
 		Dropped: res.Dropped, Customer: customerLine(res.Customer), SelfChecks: res.SelfChecks, Composure: res.Composure.Note,
 		ClipShare: res.Report.ClipShare, NoiseFloorDBFS: res.Report.NoiseFloorDBFS,
 	}

@@ -25,6 +25,9 @@ type Recovered struct {
 	AttemptID string
 	Index     int
 	Attached  bool
+	// Deleted reports that the recording was removed once attached
+	// (RecoverOptions.MetricsOnly): Path names a file that is gone.
+	Deleted bool
 }
 
 // Recover rescues what an interrupted session (crash, power cut, kill)
@@ -36,6 +39,20 @@ type Recovered struct {
 // only repaired. Files that cannot be repaired are reported and left in
 // place; nothing is deleted except the sidecars of attached takes.
 func Recover(ctx context.Context, dataDir string, st Store) ([]Recovered, []error) {
+	return RecoverWith(ctx, dataDir, st, RecoverOptions{})
+}
+
+// RecoverOptions say how Recover treats what it rescues.
+type RecoverOptions struct {
+	// MetricsOnly deletes an attached take's recording once its figures
+	// are committed, as a run does under Config.MetricsOnly; its stored
+	// path is empty. Takes that are only repaired (no store, no sidecar)
+	// stay, since their figures are nowhere yet.
+	MetricsOnly bool
+}
+
+// RecoverWith is Recover with options.
+func RecoverWith(ctx context.Context, dataDir string, st Store, opt RecoverOptions) ([]Recovered, []error) {
 	root := filepath.Join(dataDir, "recordings")
 	var out []Recovered
 	var errs []error
@@ -77,7 +94,7 @@ func Recover(ctx context.Context, dataDir string, st Store) ([]Recovered, []erro
 			}
 			clip = c
 		}
-		rec, err := attach(ctx, dataDir, st, wav, clip)
+		rec, err := attach(ctx, dataDir, st, wav, clip, opt)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -95,7 +112,7 @@ func Recover(ctx context.Context, dataDir string, st Store) ([]Recovered, []erro
 
 // attach measures the rescued take at wav and commits it as the turn its
 // sidecar names.
-func attach(ctx context.Context, dataDir string, st Store, wav string, clip pcm.Clip) (Recovered, error) {
+func attach(ctx context.Context, dataDir string, st Store, wav string, clip pcm.Clip, opt RecoverOptions) (Recovered, error) {
 	rec := Recovered{Path: wav, Duration: clip.Seconds(), Index: -1}
 	info, err := readTakeInfo(wav)
 	if err != nil {
@@ -113,9 +130,13 @@ func attach(ctx context.Context, dataDir string, st Store, wav string, clip pcm.
 	if err != nil {
 		return rec, fmt.Errorf("rescue %s: analyse: %w", wav, err)
 	}
+	path := RelPath(dataDir, wav)
+	if opt.MetricsOnly {
+		path = ""
+	}
 	t := store.Turn{
 		Index: info.Index, LineID: info.LineID, LineText: info.LineText, Variant: info.Variant,
-		Cue: cue, RecordingPath: RelPath(dataDir, wav), Report: rep, Recovered: true,
+		Cue: cue, RecordingPath: path, Report: rep, Recovered: true,
 		Customer: store.UnknownCustomer(), ClipShare: rep.ClipShare, NoiseFloorDBFS: rep.NoiseFloorDBFS,
 	}
 	a := store.Attempt{
@@ -130,6 +151,13 @@ func attach(ctx context.Context, dataDir string, st Store, wav string, clip pcm.
 		return rec, fmt.Errorf("rescue %s: %w", wav, err)
 	}
 	rec.Attached = true
+	if opt.MetricsOnly {
+		if err := removeTake(wav); err != nil {
+			return rec, fmt.Errorf("rescue %s: %w", wav, err)
+		}
+		rec.Deleted = true
+		return rec, nil
+	}
 	removeTakeInfo(wav)
 	return rec, nil
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log"
 	"strings"
@@ -84,6 +85,20 @@ type Deps struct {
 	// NeedsCalibration sends the first start to calibration instead of the
 	// scenario list (no baseline is stored yet).
 	NeedsCalibration bool
+	// DeleteAll deletes every attempt, turn, baseline and recording (the
+	// rep's own scenarios, lines and settings stay) and returns how many
+	// recordings it removed (optional: nil without a database). See
+	// practice.DeleteAllData for its errors.
+	DeleteAll func(ctx context.Context) (int, error)
+	// DeleteRecordings deletes the recordings kept so far, keeping every
+	// figure, when "keep metrics only" is turned on; it returns how many
+	// it removed (optional).
+	DeleteRecordings func(ctx context.Context) (int, error)
+	// Export writes the practice history as CSV or JSON (optional: nil
+	// without a database).
+	Export func(ctx context.Context, w io.Writer, opt store.ExportOptions) error
+	// Import merges a JSON export into the history (optional).
+	Import func(ctx context.Context, r io.Reader) (store.ImportResult, error)
 	// ResumeRun continues an unfinished attempt of sc (optional).
 	ResumeRun func(sc scenario.Scenario, att store.Attempt) (*practice.Run, error)
 	// Recorder opens the chosen microphone for recording own lines.
@@ -192,13 +207,19 @@ func (a *App) confirm(title, text string, answer func(bool)) {
 }
 
 // track shows d and keeps it on the dialog stack until it closes.
-func (a *App) track(d dialog.Dialog) {
+func (a *App) track(d dialog.Dialog) { a.trackThen(d, nil) }
+
+// trackThen is track, calling closed (when not nil) once d has closed.
+func (a *App) trackThen(d dialog.Dialog, closed func()) {
 	d.SetOnClosed(func() {
 		for i, o := range a.dialogs {
 			if o == d {
 				a.dialogs = append(a.dialogs[:i], a.dialogs[i+1:]...)
 				break
 			}
+		}
+		if closed != nil {
+			closed()
 		}
 	})
 	a.dialogs = append(a.dialogs, d)
@@ -349,6 +370,10 @@ func Friendly(err error) string {
 		advice = "Practice is not being saved: the practice database is not available."
 	default:
 		advice = "Something went wrong."
+	}
+	if errors.Is(err, practice.ErrTakeDropped) {
+		// Keep metrics only: the partial answer is not kept.
+		advice = strings.NewReplacer("What you said so far is kept. ", "", "What was recorded so far is kept. ", "").Replace(advice)
 	}
 	return fmt.Sprintf("%s\n\nDetail: %v", advice, err)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"path/filepath"
 	"syscall"
 	"time"
@@ -159,6 +160,7 @@ func (c *calibration) toggle() {
 	meterDone := make(chan struct{})
 	go func() { meterLoop(rctx, levels, c.meter, c.elapsed, nil); close(meterDone) }()
 	path := filepath.Join(c.app.deps.DataDir, "recordings", "calibration", time.Now().UTC().Format("20060102-150405")+".wav")
+	discard := metricsOnly()
 	c.app.work.Add(1)
 	go func() {
 		defer c.app.work.Done()
@@ -179,6 +181,15 @@ func (c *calibration) toggle() {
 		if err == nil {
 			base, err = coach.BaselineFromClip(clip, analysis.Options{})
 		}
+		if discard {
+			// Metrics only: the figures are measured (and kept in memory
+			// until saved); the reading goes now. A calibration is never
+			// rescued after a crash, so nothing waits for the file.
+			if rerr := practice.DeleteCalibration(path); rerr != nil {
+				log.Printf("ui: calibration: %v", rerr)
+			}
+			path = ""
+		}
 		fyne.Do(func() { c.measured(base, path, err) })
 	}()
 }
@@ -198,7 +209,11 @@ func (c *calibration) measured(base coach.Baseline, path string, err error) {
 		return
 	}
 	c.state, c.got, c.path = calMeasured, base, path
-	c.status.SetText(baselineText(base) + "\n\nPress Enter to keep it as your baseline, or R to read again.")
+	kept := ""
+	if path == "" {
+		kept = "\n\nYour reading was not kept (metrics only): only these figures are."
+	}
+	c.status.SetText(baselineText(base) + kept + "\n\nPress Enter to keep it as your baseline, or R to read again.")
 	c.keep.Enable()
 	c.keep.Importance, c.start.Importance = widget.HighImportance, widget.MediumImportance
 	c.keep.Refresh()

@@ -76,14 +76,24 @@ func (a *App) ShowResults(att store.Attempt, clips []pcm.Clip) {
 		if stored {
 			t.Report.F0TrendST = math.NaN() // not kept: unknown until measured again
 		}
-		tl := NewTimeline(clip, t.Report, t.Cue)
-		tl.OnTapped = func(at time.Duration) { a.playFrom(ctx, file, clip, at) }
+		kept := recordingKept(t.RecordingPath, clip)
+		var tl *Timeline
+		if kept {
+			tl = NewTimeline(clip, t.Report, t.Cue)
+			tl.OnTapped = func(at time.Duration) { a.playFrom(ctx, file, clip, at) }
+		} else { // metrics only: no sound to draw, play or measure again
+			tl, play = figuresTimeline(t.Report, t.Cue), nil
+		}
 		card := widget.NewCard(turnHeading(t), "", nil)
 		fill := func() {
-			card.SetContent(a.turnBody(att.ScenarioID, t, coach.Assess(t.Report, a.deps.Bands, coach.Baseline{}), tl, play, save))
+			body := a.turnBody(att.ScenarioID, t, coach.Assess(t.Report, a.deps.Bands, coach.Baseline{}), tl, play, save)
+			if !kept {
+				addNotKept(body, tl)
+			}
+			card.SetContent(body)
 		}
 		fill()
-		if stored && file != "" {
+		if kept && stored && file != "" {
 			cue := t.Cue // t itself belongs to the UI goroutine
 			loads = append(loads, func() {
 				clip, track, err := measureAgain(file, cue)

@@ -74,6 +74,7 @@ type rolePlay struct {
 	report                                   *fyne.Container // the turn's report, while reviewing
 	recButtons, reviewButtons                *fyne.Container
 	nextBtn, otherBtn                        *widget.Button
+	playBtn                                  *widget.Button // hidden when the answer's recording is not kept
 }
 
 // ShowRolePlay runs sc from its first turn: Space starts each turn and ends
@@ -212,6 +213,7 @@ func (rp *rolePlay) build() fyne.CanvasObject {
 	// below says each in full.
 	retry := widget.NewButton("Retry (R)", rp.retry)
 	playBack := widget.NewButton("Play answer (P)", rp.playAnswer)
+	rp.playBtn = playBack
 	again := widget.NewButton("Customer again (C)", rp.playCustomer)
 	rp.nextBtn = widget.NewButton("Next (N)", rp.next)
 	rp.otherBtn = widget.NewButton("", rp.playOther)
@@ -281,12 +283,23 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 		Cue: res.Cue, Report: res.Report, Dropped: res.Dropped}
 	t.SelfChecks = res.SelfChecks
 	index := res.Index
-	tl := NewTimeline(res.Clip, res.Report, res.Cue)
-	clip, file := res.Clip, res.RecordingPath
-	tl.OnTapped = func(at time.Duration) { rp.app.playFrom(rp.ctx, file, clip, at) }
+	kept := recordingKept(res.RecordingPath, res.Clip)
+	var tl *Timeline
+	if kept {
+		tl = NewTimeline(res.Clip, res.Report, res.Cue)
+		clip, file := res.Clip, res.RecordingPath
+		tl.OnTapped = func(at time.Duration) { rp.app.playFrom(rp.ctx, file, clip, at) }
+	} else { // metrics only: no sound to draw or play
+		tl = figuresTimeline(res.Report, res.Cue)
+	}
 	body := rp.app.turnBody(rp.sc.ID, t, res.Findings, tl, nil, func(c []store.SelfCheck) {
 		rp.ticks[index] = c // saved by the run's goroutine before its next step (see takeTicks)
 	})
+	rp.playBtn.Show()
+	if !kept {
+		addNotKept(body, tl)
+		rp.playBtn.Hide()
+	}
 	var extra []fyne.CanvasObject
 	if res.Composure.Note != "" {
 		extra = append(extra, noteLabel("Composure: "+res.Composure.Note, markImportance(res.Composure.Mark)))
@@ -330,6 +343,9 @@ func (rp *rolePlay) showReport(res practice.TurnResult) {
 	rp.recButtons.Hide()
 	rp.reviewButtons.Show()
 	keys := "N or Enter: the customer answers · R: retry this turn · P: play your answer · C: hear the customer again"
+	if !kept {
+		keys = "N or Enter: the customer answers · R: retry this turn · C: hear the customer again"
+	}
 	if rp.other != nil {
 		keys += " · O: hear the line the other kind of answer gets"
 	}
@@ -408,6 +424,9 @@ func (rp *rolePlay) playAnswer() {
 		return
 	}
 	clip, path := rp.last.Clip, rp.last.RecordingPath
+	if !recordingKept(path, clip) {
+		return // metrics only: the report says there is nothing to play
+	}
 	rp.app.playAnswer(rp.ctx, path, clip)
 }
 

@@ -100,9 +100,11 @@ func (a *App) ShowSettings() {
 		nudges.SetChecked(prefs.BoolWithFallback(PrefNudges, true))
 		form.Append("Coaching", nudges)
 	}
+	a.privacyRows(form)
 	data := widget.NewLabel(a.deps.DataDir)
 	data.Wrapping = fyne.TextWrapBreak
 	form.Append("Data folder", data)
+	a.dataRows(form)
 	if a.deps.Version != "" {
 		form.Append("Version", widget.NewLabel("Fallback "+a.deps.Version))
 	}
