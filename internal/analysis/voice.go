@@ -595,10 +595,30 @@ func (v *voicing) voicedOn(s segment, limit int) int {
 	if f < 0 || f >= len(v.voiced) || !v.voiced[f] || v.median-v.floor[f] >= voiceEndSNR {
 		return s.end
 	}
+	k := f
 	for f+1 < len(v.voiced) && v.voiced[f+1] {
 		f++
 	}
-	return max(s.end, min(limit, f*v.hop+v.hop/2-v.reach))
+	return max(s.end, min(limit, f*v.hop+v.hop/2-v.reach+int(2*float64(v.reach)*v.voicedShare(k))))
+}
+
+// voicedShare returns the share of the correlation window of the last
+// periodic frame that the voice fills. The normalised correlation at the
+// period is the periodic share of the window's energy: with the voice
+// filling a share p of the window at an in-band SNR s (voice power over
+// noise power), it is p*s/(p*s+1), which reaches voiceNCCF (0.5) at
+// p = 1/s. A loud voice makes a frame periodic as soon as its window
+// touches it (p near 0: the voice ends reach before the frame's centre), a
+// voice at the noise's level only once it fills the window (p = 1: reach
+// after it). s is measured at frame k, where the energy detector lost the
+// voice: the voice only fades after it, so the share is, if anything,
+// underestimated and the end early, never late.
+func (v *voicing) voicedShare(k int) float64 {
+	s := math.Pow(10, float64(v.level[k]-v.floor[k])/10) - 1
+	if s <= 1 {
+		return 1
+	}
+	return 1 / s
 }
 
 // voiceEndSNR: voiced sounds lie within about 25 dB of a voice's median
