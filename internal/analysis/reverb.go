@@ -17,11 +17,14 @@ import (
 // estimators do from the free decays of speech (Ratnam et al. 2003, JASA
 // 114:2877; Löllmann et al. 2010, IWAENC): at every end of sound, the
 // time the envelope, less the room's noise, takes to fall over the last
-// decaySpanDB before it sinks into the noise gives a decay rate. No sound
-// decays faster than the room it is in, so one end faster than lateDecay
-// proves the room dry (a dry recording's ends fall at the rate of the
-// articulators, 20 dB in 10-30 ms); in a reverberant room every end falls
-// at about the room's rate, their median. In such a room each end's tail
+// decaySpanDB before it sinks into the noise gives a decay rate. A dry
+// recording's ends fall at the rate of the articulators (20 dB in
+// 10-30 ms); in a reverberant room every end that stands well out of the
+// noise trails into it at about the room's rate, and their median is
+// taken for it. The room is one for the whole clip, so the test is
+// conservative: a single end that falls over decaySpanDB faster than
+// lateDecay (into the noise within earlySec) leaves the clip dry and every
+// end alone. In a reverberant room each end's tail
 // is taken off at its knee: walking back from the end of the sound, the
 // latest point where the envelope has just fallen faster than the room
 // can make it fall (the talker's release, the direct sound stopping) into
@@ -69,10 +72,10 @@ const (
 )
 
 // roomDecay returns the decay rate of the room in dB/s estimated from the
-// ends of segs (samples of x), or 0 when the clip is dry or the ends are
-// too few to tell: at least two ends, and half of all, must stand out of
-// the room far enough to be timed (endDecay) for the rate to be the
-// room's rather than one word's.
+// ends of segs (samples of x), or 0 when the clip is dry (an end faster
+// than lateDecay) or the ends are too few to tell: at least two ends, and
+// half of all, must stand out of the room far enough to be timed
+// (endDecay) for the rate to be the room's rather than one word's.
 func (a *analyser) roomDecay(segs []segment) float64 {
 	var rates []float64
 	for i, s := range segs {
