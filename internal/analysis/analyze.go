@@ -469,6 +469,7 @@ func (a *analyser) detect() {
 			limit = a.active[i+1].start
 		}
 		a.active[i].end = a.voice.voicedOn(a.active[i], limit)
+		a.active[i].end = a.voice.bandOn(a.active[i], limit)
 	}
 	// A room's reverberant tail is not speech (reverb.go), but it carries
 	// the talker's last pitch: the pitch track keeps it.
