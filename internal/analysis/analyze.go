@@ -121,13 +121,13 @@ type analyser struct {
 	noise  float64   // noise power measured between segments
 	sound  []segment // all sound in the clip, refined to samples
 	active []segment // sound after the cue, before merging
-	// voicedSegs is active before reverberant tails are cut (pitch)
-	voicedSegs []segment
-	speech     []segment    // active merged across gaps shorter than minPause
-	dec        decimated    // low-passed, decimated signal for pitch and syllables
-	d16        *decimated   // x decimated to about detectRate, made once by wide
-	frames     []pitchFrame // pitch track over active
-	voice      voicing      // voicing of the sound after the cue
+	speech []segment // active merged across gaps shorter than minPause
+	tailed []segment // active before reverberant tails were cut (cutTails)
+
+	dec    decimated    // low-passed, decimated signal for pitch and syllables
+	d16    *decimated   // x decimated to about detectRate, made once by wide
+	frames []pitchFrame // pitch track over tailed
+	voice  voicing      // voicing of the sound after the cue
 
 	ring    int     // samples of z an offset may ring on after x ended (0: z is x)
 	ringAmp float32 // |x| that counts as sound when trimming that ring
@@ -209,7 +209,7 @@ func (a *analyser) run() Report {
 	w := a.wide()
 	a.dec = decimate(w.y, w.rate, decimRate)
 	a.dec.fac *= w.fac
-	a.frames = track(a.dec, a.voicedSegs)
+	a.frames = track(a.dec, a.tailed)
 	a.syllables(&r)
 	a.pitch(&r)
 	return r
@@ -473,7 +473,7 @@ func (a *analyser) detect() {
 	}
 	// A room's reverberant tail is not speech (reverb.go), but it carries
 	// the talker's last pitch: the pitch track keeps it.
-	a.voicedSegs = slices.Clone(a.active)
+	a.tailed = slices.Clone(a.active)
 	a.active = a.cutTails(a.active)
 	for _, s := range a.active {
 		if n := len(a.speech); n > 0 && s.start-a.speech[n-1].end < a.minPause {

@@ -98,7 +98,7 @@ func TestReverberantFiles(t *testing.T) {
 	for _, rc := range readReal(t, "real08.wav", "real38.wav", "real47.wav") {
 		a := newAnalyser(rc.clip, rc.cueDur(), DefaultMinPause)
 		r := a.run()
-		if a.roomDecay(a.voicedSegs) == 0 {
+		if a.roomDecay(a.tailed) == 0 {
 			t.Errorf("%s: room taken for dry", rc.name)
 		}
 		if len(r.Pauses) != len(rc.pauses) {
@@ -120,8 +120,8 @@ func TestDryClipsKeepTheirEnds(t *testing.T) {
 	for _, rc := range readReal(t, "real07.wav", "real13.wav", "real24.wav", "real36.wav", "real03.wav", "real22.wav", "real17.wav", "real19.wav", "real31.wav", "real09.wav", "real41.wav", "real21.wav") {
 		a := newAnalyser(rc.clip, rc.cueDur(), DefaultMinPause)
 		a.run()
-		if !slices.Equal(a.active, a.voicedSegs) {
-			t.Errorf("%s (%s): ends cut in a dry recording: %v, uncut %v", rc.name, rc.class, a.active, a.voicedSegs)
+		if !slices.Equal(a.active, a.tailed) {
+			t.Errorf("%s (%s): ends cut in a dry recording: %v, uncut %v", rc.name, rc.class, a.active, a.tailed)
 		}
 	}
 }

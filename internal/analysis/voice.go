@@ -100,7 +100,7 @@ type voicing struct {
 	corr     []float32 // NCCF at the best lag
 	level    []float32 // frame energy of the voice signal, dB
 	voiced   []bool    // frame is in a voiced run
-	floor    []float32 // noise floor of level, dB, tracked (trackFloor)
+	floor    []float32 // quietest level within floorWinSec either side, dB (centreMin)
 	floorMin []float32
 	reach    int       // samples of x the correlation of a frame reaches past its centre
 	win      int       // samples of x in a frame's level window, centred on it
