@@ -280,9 +280,7 @@ func TestRealcorpusGoals(t *testing.T) {
 	// corpus's definition), pause F1 >= 90 %. guards holds the figure
 	// reached where a goal is not met yet.
 	guards := map[string]float64{
-		"noise offset MAE ms":  38,  // 10 dB SNR: unvoiced word ends (fricatives) sink under the noise
-		"reverb pause F1 %":    75,  // the wet tail (voiced) fills a 0.3 s pause
-		"reverb offset MAE ms": 103, // the same tails after the last word
+		"noise offset MAE ms": 34, // 10-20 dB SNR: the faint last 20-50 ms of a word sink under the noise (33.4)
 	}
 	byClass := map[string][]map[string]string{}
 	for _, r := range truth {

@@ -111,20 +111,22 @@ type analyser struct {
 	cue      int // first sample that may be speech
 	minPause int // samples
 
-	blk    int          // samples per block
-	be     []float64    // energy (sum of squares) per block of z
-	fm     []float64    // mean square of the 10 ms frame of z centred on each block
-	xbe    []float64    // energy per block of x (blocks of xblk samples)
-	xblk   int          // samples of x per block
-	thr    float64      // mean-square threshold of sound
-	floor  float64      // noise floor (mean square)
-	noise  float64      // noise power measured between segments
-	sound  []segment    // all sound in the clip, refined to samples
-	active []segment    // sound after the cue, before merging
-	speech []segment    // active merged across gaps shorter than minPause
+	blk    int       // samples per block
+	be     []float64 // energy (sum of squares) per block of z
+	fm     []float64 // mean square of the 10 ms frame of z centred on each block
+	xbe    []float64 // energy per block of x (blocks of xblk samples)
+	xblk   int       // samples of x per block
+	thr    float64   // mean-square threshold of sound
+	floor  float64   // noise floor (mean square)
+	noise  float64   // noise power measured between segments
+	sound  []segment // all sound in the clip, refined to samples
+	active []segment // sound after the cue, before merging
+	speech []segment // active merged across gaps shorter than minPause
+	tailed []segment // active before reverberant tails were cut (cutTails)
+
 	dec    decimated    // low-passed, decimated signal for pitch and syllables
 	d16    *decimated   // x decimated to about detectRate, made once by wide
-	frames []pitchFrame // pitch track over active
+	frames []pitchFrame // pitch track over tailed
 	voice  voicing      // voicing of the sound after the cue
 
 	ring    int     // samples of z an offset may ring on after x ended (0: z is x)
@@ -207,7 +209,7 @@ func (a *analyser) run() Report {
 	w := a.wide()
 	a.dec = decimate(w.y, w.rate, decimRate)
 	a.dec.fac *= w.fac
-	a.frames = track(a.dec, a.active)
+	a.frames = track(a.dec, a.tailed)
 	a.syllables(&r)
 	a.pitch(&r)
 	return r
@@ -467,7 +469,12 @@ func (a *analyser) detect() {
 			limit = a.active[i+1].start
 		}
 		a.active[i].end = a.voice.voicedOn(a.active[i], limit)
+		a.active[i].end = a.voice.bandOn(a.active[i], limit)
 	}
+	// A room's reverberant tail is not speech (reverb.go), but it carries
+	// the talker's last pitch: the pitch track keeps it.
+	a.tailed = slices.Clone(a.active)
+	a.active = a.cutTails(a.active)
 	for _, s := range a.active {
 		if n := len(a.speech); n > 0 && s.start-a.speech[n-1].end < a.minPause {
 			a.speech[n-1].end = s.end

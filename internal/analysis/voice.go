@@ -100,10 +100,12 @@ type voicing struct {
 	corr     []float32 // NCCF at the best lag
 	level    []float32 // frame energy of the voice signal, dB
 	voiced   []bool    // frame is in a voiced run
-	floor    []float32 // noise floor of level, dB, tracked (trackFloor)
+	floor    []float32 // quietest level within floorWinSec either side, dB (centreMin)
 	floorMin []float32
-	reach    int     // samples of x the correlation of a frame reaches past its centre
-	median   float32 // median level of the voiced frames, dB
+	reach    int       // samples of x the correlation of a frame reaches past its centre
+	win      int       // samples of x in a frame's level window, centred on it
+	room     []float32 // noise floor of level, dB, following steps of the room (trackFloor)
+	median   float32   // median level of the voiced frames, dB
 }
 
 // voicing computes the voiced runs of the clip inside segs (samples of x).
@@ -136,6 +138,8 @@ func (a *analyser) voicing(segs []segment) voicing {
 		v.level[f] = float32(10 * math.Log10((p[t+win]-p[t])/float64(win)+1e-20))
 	}
 	v.floor = centreMin(v.level, int(math.Round(floorWinSec/voiceHopSec)))
+	v.room = trackFloor(v.level, int(math.Round(floorWinSec/voiceHopSec)))
+	v.win = win * fac
 	for _, s := range segs {
 		for f := max(next, (s.start-margin)/hop); f <= min(nf-1, (s.end+margin-1)/hop); f++ {
 			next = f + 1
@@ -595,10 +599,77 @@ func (v *voicing) voicedOn(s segment, limit int) int {
 	if f < 0 || f >= len(v.voiced) || !v.voiced[f] || v.median-v.floor[f] >= voiceEndSNR {
 		return s.end
 	}
+	k := f
 	for f+1 < len(v.voiced) && v.voiced[f+1] {
 		f++
 	}
-	return max(s.end, min(limit, f*v.hop+v.hop/2-v.reach))
+	return max(s.end, min(limit, f*v.hop+v.hop/2-v.reach+int(2*float64(v.reach)*v.voicedShare(k))))
+}
+
+// voicedShare returns the share of the correlation window of the last
+// periodic frame that the voice fills. The normalised correlation at the
+// period is the periodic share of the window's energy: with the voice
+// filling a share p of the window at an in-band SNR s (voice power over
+// noise power), it is p*s/(p*s+1), which reaches voiceNCCF (0.5) at
+// p = 1/s. A loud voice makes a frame periodic as soon as its window
+// touches it (p near 0: the voice ends reach before the frame's centre), a
+// voice at the noise's level only once it fills the window (p = 1: reach
+// after it). s is measured at frame k, where the energy detector lost the
+// voice: the voice only fades after it, so the share is, if anything,
+// underestimated and the end early, never late.
+func (v *voicing) voicedShare(k int) float64 {
+	s := math.Pow(10, float64(v.level[k]-v.floor[k])/10) - 1
+	if s <= 1 {
+		return 1
+	}
+	return 1 / s
+}
+
+// bandOn returns where the voice band's level, where noise can hide a
+// voiced end, shows the voice going on after s (no later than limit), or
+// s.end. The band below 900 Hz holds the voice's first harmonics, where a
+// word's fading end keeps its level longest, while the whitened broadband
+// energy spreads the noise of every band over it, and the periodicity
+// test needs the voice as loud as the noise. A frame stands out when its
+// level is marginDB over the band's floor (tracked, so a fan that switches
+// on is not voice). Its level window, centred on it, holds voice over a
+// share p of its length, which at a voice-to-noise power ratio s reaches
+// marginDB at p = (10^(marginDB/10)-1)/s: a loud voice lifts a frame whose
+// window just touches it, a faint one only a frame it fills. s is measured
+// a window before the last frame that stands out, where the window is all
+// voice.
+func (v *voicing) bandOn(s segment, limit int) int {
+	f := (s.end - 1) / v.hop
+	if f < 0 || f >= len(v.voiced) || v.median-v.floor[f] >= voiceEndSNR {
+		return s.end
+	}
+	voiced := false // a voiced frame within reach of the end
+	for k := f; k >= 0 && k*v.hop >= s.end-v.reach-v.hop; k-- {
+		if v.voiced[k] {
+			voiced = true
+			break
+		}
+	}
+	if !voiced {
+		return s.end
+	}
+	g := f
+	for g+1 < len(v.level) && (g+1)*v.hop < limit && float64(v.level[g+1]-v.room[g+1]) >= marginDB {
+		g++
+	}
+	k := g - (v.win+v.hop-1)/v.hop
+	if g == f || k < 0 {
+		return s.end
+	}
+	p := 1.0
+	if snr := math.Pow(10, float64(v.level[k]-v.room[k])/10) - 1; snr > 0 {
+		p = min(1, (math.Pow(10, marginDB/10)-1)/snr)
+	}
+	end := g*v.hop - v.win/2 + int(p*float64(v.win))
+	if end <= s.end {
+		return s.end
+	}
+	return min(limit, end)
 }
 
 // voiceEndSNR: voiced sounds lie within about 25 dB of a voice's median
