@@ -115,12 +115,33 @@ func startXvfb(t *testing.T) string {
 	}
 	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1920x1080x24", "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{w}
-	cmd.Stderr = io.Discard
+	// Xvfb's own words, shown when the test fails (a display that goes away
+	// mid-test is otherwise only "failed to open display" in the app's log).
+	logf, err := os.Create(filepath.Join(t.TempDir(), "xvfb.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = logf
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start Xvfb: %v", err)
 	}
 	w.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		select {
+		case err := <-exited:
+			t.Errorf("Xvfb exited during the test: %v", err)
+		default:
+			cmd.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			b, _ := os.ReadFile(logf.Name())
+			t.Logf("Xvfb log:\n%s", b)
+		}
+		logf.Close()
+	})
 	line, err := bufio.NewReader(r).ReadString('\n')
 	if err != nil {
 		t.Fatalf("Xvfb gave no display number: %v", err)
