@@ -119,7 +119,8 @@ type analyser struct {
 	thr    float64   // mean-square threshold of sound
 	floor  float64   // noise floor (mean square)
 	noise  float64   // noise power measured between segments
-	sound  []segment // all sound in the clip, refined to samples
+	heard  []segment // all sound in the clip, refined to samples, clicks too
+	sound  []segment // heard without isolated clicks
 	active []segment // sound after the cue, before merging
 	speech []segment // active merged across gaps shorter than minPause
 	tailed []segment // active before reverberant tails were cut (cutTails)
@@ -129,8 +130,9 @@ type analyser struct {
 	frames []pitchFrame // pitch track over tailed
 	voice  voicing      // voicing of the sound after the cue
 
-	ring    int     // samples of z an offset may ring on after x ended (0: z is x)
-	ringAmp float32 // |x| that counts as sound when trimming that ring
+	ring     int     // samples of z an offset may ring on after x ended (0: z is x)
+	noRefine bool    // leave word ends in noise as found (refineEnds; for tests)
+	ringAmp  float32 // |x| that counts as sound when trimming that ring
 }
 
 func newAnalyser(c pcm.Clip, cue time.Duration, minPause time.Duration) *analyser {
@@ -442,6 +444,7 @@ func (a *analyser) detect() {
 		}
 		segs = append(segs, segment{on, off})
 	}
+	a.heard = segs
 	// Drop isolated clicks (kept if close to other sound: they are then
 	// part of a word, e.g. a stop release).
 	for i, s := range segs {
@@ -470,6 +473,9 @@ func (a *analyser) detect() {
 		}
 		a.active[i].end = a.voice.voicedOn(a.active[i], limit)
 		a.active[i].end = a.voice.bandOn(a.active[i], limit)
+	}
+	if !a.noRefine {
+		a.refineEnds(a.active, a.nextSound(a.active))
 	}
 	// A room's reverberant tail is not speech (reverb.go), but it carries
 	// the talker's last pitch: the pitch track keeps it.
@@ -704,4 +710,24 @@ func (a *analyser) noisePower() float64 {
 		return a.floor
 	}
 	return e / float64(n)
+}
+
+// nextSound returns, for each segment of segs, where the next sound of the
+// clip after its end starts (a.heard: words, breaths, clicks), or its end
+// itself when sound goes on through it, or the end of the clip.
+func (a *analyser) nextSound(segs []segment) []int {
+	next := make([]int, len(segs))
+	for i, s := range segs {
+		next[i] = len(a.x)
+		for _, t := range a.heard {
+			if t.end > s.end {
+				next[i] = max(s.end, t.start)
+				break
+			}
+		}
+		if i+1 < len(segs) {
+			next[i] = min(next[i], segs[i+1].start)
+		}
+	}
+	return next
 }
