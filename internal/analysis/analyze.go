@@ -131,6 +131,7 @@ type analyser struct {
 	voice  voicing      // voicing of the sound after the cue
 
 	ring     int     // samples of z an offset may ring on after x ended (0: z is x)
+	noisy    bool    // the noise floor, not the range bound, sets thr
 	noRefine bool    // leave word ends in noise as found (refineEnds; for tests)
 	ringAmp  float32 // |x| that counts as sound when trimming that ring
 }
@@ -326,10 +327,15 @@ func (a *analyser) frameMS() []float64 {
 // quantile returns the element of rank q*len(v) of v (v is not changed),
 // by quickselect in O(len(v)).
 func quantile(v []float64, q float64) float64 {
-	if len(v) == 0 {
+	return quantileInPlace(slices.Clone(v), q)
+}
+
+// quantileInPlace is quantile reordering s (a scratch copy) instead of
+// copying it.
+func quantileInPlace(s []float64, q float64) float64 {
+	if len(s) == 0 {
 		return 0
 	}
-	s := slices.Clone(v)
 	k := min(len(s)-1, int(q*float64(len(s))))
 	lo, hi := 0, len(s)-1
 	for lo < hi {
@@ -393,6 +399,7 @@ func (a *analyser) detect() {
 	cueBlk := min(len(fm), a.cue/a.zfac/a.blk)
 	loud := quantile(fm[cueBlk:], loudQuantile)
 	a.thr = max(a.floor*math.Pow(10, marginDB/10), loud*math.Pow(10, -rangeDB/10))
+	a.noisy = a.floor*math.Pow(10, marginDB/10) >= loud*math.Pow(10, -rangeDB/10)
 	// Runs of frames above the threshold.
 	var runs []segment
 	for b := 0; b < len(fm); {
@@ -474,12 +481,16 @@ func (a *analyser) detect() {
 		a.active[i].end = a.voice.voicedOn(a.active[i], limit)
 		a.active[i].end = a.voice.bandOn(a.active[i], limit)
 	}
-	if !a.noRefine {
+	// A room's reverberant tail is not speech (reverb.go), but it carries
+	// the talker's last pitch: the pitch track keeps it. It does not take
+	// the ends found under the noise below: a period read there is mostly
+	// the noise's.
+	a.tailed = slices.Clone(a.active)
+	// Where noise hides a word's end, in a dry room, the bins' likelihood
+	// ratio carries it on (refine.go).
+	if !a.noRefine && a.noisy && a.roomDecay(a.active) == 0 {
 		a.refineEnds(a.active, a.nextSound(a.active))
 	}
-	// A room's reverberant tail is not speech (reverb.go), but it carries
-	// the talker's last pitch: the pitch track keeps it.
-	a.tailed = slices.Clone(a.active)
 	a.active = a.cutTails(a.active)
 	for _, s := range a.active {
 		if n := len(a.speech); n > 0 && s.start-a.speech[n-1].end < a.minPause {

@@ -3,6 +3,7 @@ package analysis
 import (
 	"math"
 	"math/cmplx"
+	"slices"
 )
 
 // Word ends under noise. A word fades: its last 20-50 ms (the release of
@@ -21,19 +22,25 @@ import (
 // and the a-priori SNR from the decision-directed estimate (Ephraim &
 // Malah 1984, IEEE Trans. ASSP 32:1109) weighs each bin by what the word
 // had in it the frame before. The noise's power per bin is measured in
-// the clip's own silence after the end, and the threshold is the
-// statistic's refineQuantile over those same noise frames: its own false
-// alarm rate in this room, not a level fitted to any recording.
+// the clip's own silences within floorWinSec of the end (the room as it
+// is there, as the tracked floor of the voice band), and the threshold is
+// the statistic's refineQuantile over those same noise frames: its own
+// false-alarm rate in this room, not a level fitted to any recording.
 //
-// An end is carried on only where noise can hide the voice (voiceEndSNR),
-// only from an end that voice began (a voiced frame within reach, as
-// bandOn), by at most refineMaxSec, and never into the next sound (a word,
-// a breath, a click) nor to within edgeGuardSec of it.
+// An end is carried on only from a segment that holds voice (an unvoiced
+// burst attached to a word is not), by at most refineMaxSec, and never
+// into the next sound (a word, a breath, a click) nor to within
+// edgeGuardSec of it. The caller runs it only where the noise sets the
+// detector's threshold (with a near-digital floor the range bound does,
+// and nothing of a word within that range lies under the noise; the
+// model would take the ringing of the band and hum filters there for
+// speech), and only in a dry room (a reverberant tail after every end is
+// the room's, not speech, and cutTails takes it off).
 const (
-	// refineFrameSec: 16 ms analysis frames (Hann window), the usual
-	// short-time spectrum of speech (Sohn et al. use 10 ms frames at
-	// 8 kHz zero-padded to 256 points; 16 ms keeps 16 Hz bins at 16 kHz
-	// and a time resolution finer than the 20-50 ms to be found).
+	// refineFrameSec: 16 ms analysis frames (Hann window), a usual
+	// short-time spectrum of speech: 62.5 Hz bins, and a time resolution
+	// finer than the 20-50 ms to be found. A frame is zero-padded to a
+	// power of two for the FFT, so it lasts 16 ms at every rate.
 	refineFrameSec = 0.016
 	// refineHopSec: a decision every 4 ms, a quarter frame (the Hann
 	// window's frames then sum to a constant, and an end is placed to
@@ -44,22 +51,23 @@ const (
 	// its harmonics above (voiceHPHz).
 	refineLoHz = 100.0
 	// refineAlpha: the decision-directed weight of Ephraim & Malah (1984),
-	// 0.98, with their floor of the a-priori SNR, -25 dB (xiMin).
+	// 0.98, with their floor of the a-priori SNR, -25 dB (refineXiMin).
 	refineAlpha = 0.98
 	refineXiMin = 0.0031623
 	// refineQuantile: a frame of the end holds speech when its statistic
 	// exceeds the 99th percentile of the statistic over the clip's noise
 	// frames: a 1 % false-alarm rate per frame in this room.
 	refineQuantile = 0.99
-	// refineMaxSec: an end is carried on by at most 150 ms, the longest
-	// word-final consonant: phrase-final fricatives last up to ~150-200 ms
-	// of which the loud part is found by energy (Klatt 1976, JASA 59:1208;
-	// Umeda 1977, JASA 61:846, final /s/ 100-200 ms).
+	// refineNoiseFrames: the noise model needs at least 50 frames (0.2 s
+	// of silence at refineHopSec): the per-bin median is then steady, and
+	// the threshold is at worst the largest statistic of 50 noise frames,
+	// about their 98th percentile; fewer leave it to chance.
+	refineNoiseFrames = 50
+	// refineMaxSec: an end is carried on by at most 150 ms, about the
+	// longest word-final consonant lengthened before a pause (Klatt 1976,
+	// JASA 59:1208, on segment durations and phrase-final lengthening);
+	// the loud part of it is found by energy already.
 	refineMaxSec = 0.150
-	// refineNoiseMinSec: the noise model needs at least 0.1 s of silence
-	// after the end (25 frames): fewer leave the per-bin power and the
-	// threshold to chance.
-	refineNoiseMinSec = 0.100
 	// refineLeadSec: the decision-directed estimate is run over the last
 	// 40 ms of the segment first, so that the a-priori SNR of the frames
 	// after the end starts from the word's own spectrum.
@@ -73,8 +81,9 @@ const (
 func (a *analyser) refineEnds(segs []segment, next []int) {
 	v := &a.voice
 	w := a.wide()
-	n := 1
-	for float64(n) < refineFrameSec*w.rate {
+	fl := max(8, int(math.Round(refineFrameSec*w.rate))) // frame length
+	n := 1                                               // FFT size, the frame zero-padded
+	for n < fl {
 		n *= 2
 	}
 	hop := max(1, int(math.Round(refineHopSec*w.rate)))
@@ -83,20 +92,20 @@ func (a *analyser) refineEnds(segs []segment, next []int) {
 	if kHi <= kLo {
 		return
 	}
-	win := make([]float64, n)
+	win := make([]float64, fl)
 	for i := range win {
-		win[i] = 0.5 - 0.5*math.Cos(2*math.Pi*(float64(i)+0.5)/float64(n))
+		win[i] = 0.5 - 0.5*math.Cos(2*math.Pi*(float64(i)+0.5)/float64(fl))
 	}
 	buf := make([]complex128, n)
 	// spec returns the power spectrum (bins kLo..kHi) of the frame of y
-	// centred on sample c of y.
-	spec := func(c int, out []float64) bool {
-		lo := c - n/2
-		if lo < 0 || lo+n > len(w.y) {
+	// starting at sample lo of y.
+	spec := func(lo int, out []float64) bool {
+		if lo < 0 || lo+fl > len(w.y) {
 			return false
 		}
-		for i := range buf {
-			buf[i] = complex(float64(w.y[lo+i])*win[i], 0)
+		clear(buf)
+		for i, h := range win {
+			buf[i] = complex(float64(w.y[lo+i])*h, 0)
 		}
 		fft(buf)
 		for k := kLo; k <= kHi; k++ {
@@ -108,10 +117,27 @@ func (a *analyser) refineEnds(segs []segment, next []int) {
 	nb := kHi - kLo + 1
 	maxExt := a.samples(refineMaxSec)
 	guard := a.samples(edgeGuardSec)
+	var flat, col []float64     // noise frames' spectra (nb bins each), a column of them
+	lam := make([]float64, nb)  // noise power per bin
+	prev := make([]float64, nb) // |A|^2/lambda of the previous frame
+	p := make([]float64, nb)
+	// stat is the statistic of the next frame of a run: the mean over the
+	// bins of the log likelihood ratio, the a-priori SNR decision-directed.
+	stat := func(p []float64) float64 {
+		var s float64
+		for k, pk := range p {
+			g := pk / lam[k]
+			xi := max(refineXiMin, refineAlpha*prev[k]+(1-refineAlpha)*max(g-1, 0))
+			s += g*xi/(1+xi) - math.Log1p(xi)
+			gain := xi / (1 + xi)
+			prev[k] = gain * gain * g
+		}
+		return s / float64(nb)
+	}
 	for i := range segs {
 		e := segs[i].end
-		if !v.endInNoise(segs[i]) {
-			continue
+		if f, _ := v.voicedIn(segs[i]); f < 0 {
+			continue // not voice: an attached burst is not carried on
 		}
 		limit := min(next[i]-guard, e+maxExt)
 		if limit <= e {
@@ -120,54 +146,40 @@ func (a *analyser) refineEnds(segs []segment, next []int) {
 		// The noise: the frames of the silences within floorWinSec of the
 		// end, each from refineMaxSec after the sound before it (past any
 		// tail a word can have) to edgeGuardSec before the next.
-		var frames [][]float64
+		flat = flat[:0]
 		for _, g := range a.silences(segs[i], maxExt, guard) {
-			for c := g.start/w.fac + n/2; c+n/2 <= g.end/w.fac; c += hop {
-				p := make([]float64, nb)
-				if spec(c, p) {
-					frames = append(frames, p)
+			for c := g.start / w.fac; c+fl <= g.end/w.fac; c += hop {
+				flat = slices.Grow(flat, nb)[:len(flat)+nb]
+				if !spec(c, flat[len(flat)-nb:]) {
+					flat = flat[:len(flat)-nb]
 				}
 			}
 		}
-		if float64(len(frames)*hop) < refineNoiseMinSec*w.rate {
+		nf := len(flat) / nb
+		if nf < refineNoiseFrames {
 			continue
 		}
-		lam := make([]float64, nb)
-		col := make([]float64, len(frames))
+		col = slices.Grow(col[:0], nf)[:nf]
 		for k := range lam {
-			for j, p := range frames {
-				col[j] = p[k]
+			for j := range nf {
+				col[j] = flat[j*nb+k]
 			}
 			// The median of an exponential variable is ln 2 times its mean.
-			lam[k] = quantile(col, 0.5) / math.Ln2
+			lam[k] = quantileInPlace(col, 0.5) / math.Ln2
 			if lam[k] <= 0 {
 				lam[k] = math.SmallestNonzeroFloat64
 			}
 		}
-		// The statistic of a run of frames: mean over bins of the log
-		// likelihood ratio, the a-priori SNR decision-directed.
-		prev := make([]float64, nb) // |A|^2/lambda of the previous frame
-		stat := func(p []float64) float64 {
-			var s float64
-			for k, pk := range p {
-				g := pk / lam[k]
-				xi := max(refineXiMin, refineAlpha*prev[k]+(1-refineAlpha)*max(g-1, 0))
-				s += g*xi/(1+xi) - math.Log1p(xi)
-				gain := xi / (1 + xi)
-				prev[k] = gain * gain * g
-			}
-			return s / float64(nb)
-		}
-		null := make([]float64, 0, len(frames))
-		for _, p := range frames {
-			null = append(null, stat(p))
-		}
-		thr := quantile(null, refineQuantile)
 		clear(prev)
-		p := make([]float64, nb)
+		null := col[:nf]
+		for j := range nf {
+			null[j] = stat(flat[j*nb : (j+1)*nb])
+		}
+		thr := quantileInPlace(null, refineQuantile)
+		clear(prev)
 		c := max(segs[i].start, e-a.samples(refineLeadSec)) / w.fac
 		for ; c < e/w.fac; c += hop {
-			if spec(c+n/2, p) {
+			if spec(c, p) {
 				stat(p)
 			}
 		}
@@ -176,11 +188,11 @@ func (a *analyser) refineEnds(segs []segment, next []int) {
 		// after its first quarter, so the end is carried to that quarter.
 		// A frame lies wholly before the guard of the next sound.
 		end := e
-		for ; (c+n)*w.fac <= next[i]-guard && (c+n/4)*w.fac <= limit; c += hop {
-			if !spec(c+n/2, p) || stat(p) <= thr {
+		for ; (c+fl)*w.fac <= next[i]-guard && (c+fl/4)*w.fac <= limit; c += hop {
+			if !spec(c, p) || stat(p) <= thr {
 				break
 			}
-			end = (c + n/4) * w.fac
+			end = (c + fl/4) * w.fac
 		}
 		segs[i].end = max(e, min(end, limit))
 	}
@@ -217,18 +229,6 @@ func (a *analyser) silences(s segment, after, before int) []segment {
 	}
 	add(prev, len(a.x))
 	return out
-}
-
-// endInNoise reports whether the end of s lies where noise can hide voice
-// (the voice band's floor within voiceEndSNR of the voice's median) and
-// voice began it (a voiced frame within reach of the end).
-func (v *voicing) endInNoise(s segment) bool {
-	f := (s.end - 1) / v.hop
-	if f < 0 || f >= len(v.voiced) || v.median-v.floor[f] >= voiceEndSNR {
-		return false
-	}
-	first, _ := v.voicedIn(s)
-	return first >= 0
 }
 
 // fft is an in-place radix-2 decimation-in-time FFT; len(x) is a power of
