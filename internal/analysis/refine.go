@@ -81,13 +81,15 @@ const (
 func (a *analyser) refineEnds(segs []segment, next []int) {
 	v := &a.voice
 	w := a.wide()
-	fl := max(8, int(math.Round(refineFrameSec*w.rate))) // frame length
-	n := 1                                               // FFT size, the frame zero-padded
+	fl := int(math.Round(refineFrameSec * w.rate)) // frame length
+	n := 1                                         // FFT size, the frame zero-padded
 	for n < fl {
 		n *= 2
 	}
 	hop := max(1, int(math.Round(refineHopSec*w.rate)))
 	kLo := max(1, int(math.Ceil(refineLoHz*float64(n)/w.rate)))
+	// Bins up to 0.45 of the rate: the band decimate passes (lowpassTaps),
+	// and below where an input's own anti-aliasing filter cuts.
 	kHi := min(n/2, int(0.45*float64(n)))
 	if kHi <= kLo {
 		return
@@ -207,16 +209,11 @@ func (a *analyser) silences(s segment, after, before int) []segment {
 	var out []segment
 	add := func(u, t int) {
 		u, t = max(u, lo, 0), min(t, hi, len(a.x))
-		if u < s.end+after && t > s.start-before { // s and its tail
-			if u >= s.start-before {
-				u = s.end + after
-			} else {
-				add0 := segment{u, s.start - before}
-				if add0.end > add0.start {
-					out = append(out, add0)
-				}
-				u = s.end + after
+		if u < s.end+after && t > s.start-before { // s and its tail are not silence
+			if cut := s.start - before; cut > u {
+				out = append(out, segment{u, cut})
 			}
+			u = s.end + after
 		}
 		if t > u {
 			out = append(out, segment{u, t})
