@@ -119,7 +119,8 @@ type analyser struct {
 	thr    float64   // mean-square threshold of sound
 	floor  float64   // noise floor (mean square)
 	noise  float64   // noise power measured between segments
-	sound  []segment // all sound in the clip, refined to samples
+	heard  []segment // all sound in the clip, refined to samples, clicks too
+	sound  []segment // heard without isolated clicks
 	active []segment // sound after the cue, before merging
 	speech []segment // active merged across gaps shorter than minPause
 	tailed []segment // active before reverberant tails were cut (cutTails)
@@ -129,8 +130,10 @@ type analyser struct {
 	frames []pitchFrame // pitch track over tailed
 	voice  voicing      // voicing of the sound after the cue
 
-	ring    int     // samples of z an offset may ring on after x ended (0: z is x)
-	ringAmp float32 // |x| that counts as sound when trimming that ring
+	ring     int     // samples of z an offset may ring on after x ended (0: z is x)
+	noisy    bool    // the noise floor, not the range bound, sets thr
+	noRefine bool    // leave word ends in noise as found (refineEnds; for tests)
+	ringAmp  float32 // |x| that counts as sound when trimming that ring
 }
 
 func newAnalyser(c pcm.Clip, cue time.Duration, minPause time.Duration) *analyser {
@@ -324,10 +327,15 @@ func (a *analyser) frameMS() []float64 {
 // quantile returns the element of rank q*len(v) of v (v is not changed),
 // by quickselect in O(len(v)).
 func quantile(v []float64, q float64) float64 {
-	if len(v) == 0 {
+	return quantileInPlace(slices.Clone(v), q)
+}
+
+// quantileInPlace is quantile reordering s (a scratch copy) instead of
+// copying it.
+func quantileInPlace(s []float64, q float64) float64 {
+	if len(s) == 0 {
 		return 0
 	}
-	s := slices.Clone(v)
 	k := min(len(s)-1, int(q*float64(len(s))))
 	lo, hi := 0, len(s)-1
 	for lo < hi {
@@ -391,6 +399,7 @@ func (a *analyser) detect() {
 	cueBlk := min(len(fm), a.cue/a.zfac/a.blk)
 	loud := quantile(fm[cueBlk:], loudQuantile)
 	a.thr = max(a.floor*math.Pow(10, marginDB/10), loud*math.Pow(10, -rangeDB/10))
+	a.noisy = a.floor*math.Pow(10, marginDB/10) >= loud*math.Pow(10, -rangeDB/10)
 	// Runs of frames above the threshold.
 	var runs []segment
 	for b := 0; b < len(fm); {
@@ -442,6 +451,7 @@ func (a *analyser) detect() {
 		}
 		segs = append(segs, segment{on, off})
 	}
+	a.heard = segs
 	// Drop isolated clicks (kept if close to other sound: they are then
 	// part of a word, e.g. a stop release).
 	for i, s := range segs {
@@ -472,8 +482,15 @@ func (a *analyser) detect() {
 		a.active[i].end = a.voice.bandOn(a.active[i], limit)
 	}
 	// A room's reverberant tail is not speech (reverb.go), but it carries
-	// the talker's last pitch: the pitch track keeps it.
+	// the talker's last pitch: the pitch track keeps it. It does not take
+	// the ends found under the noise below: a period read there is mostly
+	// the noise's.
 	a.tailed = slices.Clone(a.active)
+	// Where noise hides a word's end, in a dry room, the bins' likelihood
+	// ratio carries it on (refine.go).
+	if !a.noRefine && a.noisy && a.roomDecay(a.active) == 0 {
+		a.refineEnds(a.active, a.nextSound(a.active))
+	}
 	a.active = a.cutTails(a.active)
 	for _, s := range a.active {
 		if n := len(a.speech); n > 0 && s.start-a.speech[n-1].end < a.minPause {
@@ -704,4 +721,24 @@ func (a *analyser) noisePower() float64 {
 		return a.floor
 	}
 	return e / float64(n)
+}
+
+// nextSound returns, for each segment of segs, where the next sound of the
+// clip after its end starts (a.heard: words, breaths, clicks), or its end
+// itself when sound goes on through it, or the end of the clip.
+func (a *analyser) nextSound(segs []segment) []int {
+	next := make([]int, len(segs))
+	for i, s := range segs {
+		next[i] = len(a.x)
+		for _, t := range a.heard {
+			if t.end > s.end {
+				next[i] = max(s.end, t.start)
+				break
+			}
+		}
+		if i+1 < len(segs) {
+			next[i] = min(next[i], segs[i+1].start)
+		}
+	}
+	return next
 }

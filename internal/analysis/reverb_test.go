@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"math"
-	"slices"
 	"testing"
 
 	"fallback/internal/pcm"
@@ -115,12 +114,17 @@ func TestReverberantFiles(t *testing.T) {
 
 // TestDryClipsKeepTheirEnds: in dry recordings (a quiet room, pink noise
 // at 10 and 20 dB SNR, a fan, buzz, breaths, clipping, every sample rate)
-// no end is cut as a tail.
+// no end is cut as a tail: every segment is kept, and ends no earlier than
+// before the cut (where noise hides an end, refineEnds may carry it on).
 func TestDryClipsKeepTheirEnds(t *testing.T) {
 	for _, rc := range readReal(t, "real07.wav", "real13.wav", "real24.wav", "real36.wav", "real03.wav", "real22.wav", "real17.wav", "real19.wav", "real31.wav", "real09.wav", "real41.wav", "real21.wav") {
 		a := newAnalyser(rc.clip, rc.cueDur(), DefaultMinPause)
 		a.run()
-		if !slices.Equal(a.active, a.tailed) {
+		kept := len(a.active) == len(a.tailed)
+		for k := 0; kept && k < len(a.active); k++ {
+			kept = a.active[k].start == a.tailed[k].start && a.active[k].end >= a.tailed[k].end
+		}
+		if !kept {
 			t.Errorf("%s (%s): ends cut in a dry recording: %v, uncut %v", rc.name, rc.class, a.active, a.tailed)
 		}
 	}
