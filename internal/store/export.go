@@ -56,7 +56,11 @@ type ExportOptions struct {
 //
 // CSV has one row per turn under a header row; an attempt without turns has
 // no row. Booleans are 0 or 1 and the self-checks one text ("[x] item;
-// [ ] item"). JSON is one indented object: format, format_version,
+// [ ] item"). A text cell that begins with =, +, -, @, a tab, a carriage
+// return or a single quote has a single quote put in front, so that no
+// spreadsheet runs it as a formula; dropping one leading quote from a
+// text cell gives the stored text. Numbers (negative ones, "-Inf") are
+// left as they are. CSV is for reading; Import takes JSON only. JSON is one indented object: format, format_version,
 // app_version, the attempts with their turns, pauses, self-checks,
 // customer-line figures and composure sentences, and the baselines.
 // Recordings are not exported; their paths are, as stored.
@@ -483,6 +487,24 @@ var csvHeader = []string{
 	"composure", "self_checks", "recording_path",
 }
 
+// textCell is a text field as the CSV export writes it: one that a
+// spreadsheet would take for a formula, since it begins with =, +, -, @,
+// a tab or a carriage return, gets a single quote in front (OWASP's rule
+// for CSV injection). So does one that begins with a quote itself, so
+// that removing one leading quote from any text cell gives the text back
+// exactly. Numbers are written by strconv and never pass through here: a
+// negative figure stays a number.
+func textCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\'':
+		return "'" + s
+	}
+	return s
+}
+
 func writeCSV(w io.Writer, f *exportFile) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
@@ -510,18 +532,19 @@ func writeCSV(w io.Writer, f *exportFile) error {
 				checks[i] = mark + c.Text
 			}
 			c := t.Customer
+			tx := textCell
 			row = append(row[:0],
-				a.ID, a.ScenarioID, a.ScenarioTitle, strconv.Itoa(a.PlannedTurns), a.StartedAt, finished,
-				t.ID, strconv.Itoa(t.Index), t.LineID, t.LineText, t.Variant, bit(t.Recovered), t.DroppedMS.text(), t.CueMS.text(),
+				tx(a.ID), tx(a.ScenarioID), tx(a.ScenarioTitle), strconv.Itoa(a.PlannedTurns), tx(a.StartedAt), tx(finished),
+				tx(t.ID), strconv.Itoa(t.Index), tx(t.LineID), tx(t.LineText), tx(t.Variant), bit(t.Recovered), t.DroppedMS.text(), t.CueMS.text(),
 				bit(t.NoSpeech), t.OnsetMS.text(), t.OffsetMS.text(), t.LatencyMS.text(),
 				strconv.Itoa(t.pauseCount), t.LongestPauseMS.text(), t.PauseTotalMS.text(),
 				strconv.Itoa(t.Syllables), t.SpeechRate.text(), t.ArticRate.text(), t.WPM.text(), t.PaceChangePct.text(),
 				t.MeanDBFS.text(), t.FirstHalfDBFS.text(), t.SecondHalfDBFS.text(),
-				number(t.SecondHalfDBFS.v-t.FirstHalfDBFS.v).text(), t.Trend,
+				number(t.SecondHalfDBFS.v-t.FirstHalfDBFS.v).text(), tx(t.Trend),
 				t.F0MedianHz.text(), t.F0P5Hz.text(), t.F0P95Hz.text(), t.F0RangeST.text(),
 				t.ClipShare.text(), t.NoiseFloorDBFS.text(),
 				c.MeanDBFS.text(), c.TrendDB.text(), c.PaceChangePct.text(), c.F0MedianHz.text(),
-				t.Composure, strings.Join(checks, "; "), t.RecordingPath)
+				tx(t.Composure), tx(strings.Join(checks, "; ")), tx(t.RecordingPath))
 			if err := cw.Write(row); err != nil {
 				return err
 			}

@@ -439,3 +439,81 @@ func TestImportTurnIDConflict(t *testing.T) {
 		t.Errorf("the refused import left something behind:\n%s", firstDiff(before, after))
 	}
 }
+
+// TestExportCSVFormulaInjection stores text fields that a spreadsheet
+// would run as formulas and checks the CSV export: each such cell has one
+// quote in front (OWASP), one that begins with a quote too, others are
+// as stored, numbers (negative ones included) stay numbers, and dropping
+// one leading quote from every text cell gives back the stored text.
+func TestExportCSVFormulaInjection(t *testing.T) {
+	tests := []struct {
+		name, text string
+		quoted     bool
+	}{
+		{"equals", `=HYPERLINK("http://x.invalid","click")`, true},
+		{"plus", "+1 555 0100", true},
+		{"minus", "-2+3", true},
+		{"at", "@SUM(A1:A9)", true},
+		{"tab", "\t=1+1", true},
+		{"carriage return", "\r=1+1", true},
+		{"quote", "'=1+1", true},
+		{"plain", "Where is my parcel?", false},
+		{"equals inside", "a=b", false},
+		{"space before", " =1+1", false},
+		{"empty", "", false},
+	}
+	db := MustOpenDB(t)
+	// One attempt per case, the text in every text column a user can
+	// fill: the scenario's ID and title, the line's ID and text, the
+	// composure sentence, the recording path.
+	for i, tt := range tests {
+		a := newAttempt("s", at(i), 1)
+		a.ScenarioID = "scenario" + strconv.Itoa(i)
+		if tt.text != "" {
+			a.ScenarioID = tt.text
+		}
+		a.ScenarioTitle, a.Turns[0].LineText, a.Turns[0].Composure = tt.text, tt.text, tt.text
+		a.Turns[0].LineID, a.Turns[0].RecordingPath = tt.text, tt.text
+		a.Turns[0].Report.MeanDBFS = -23.5
+		a.Turns[0].SelfChecks = nil
+		mustSave(t, db, &a)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(mustExport(t, db, store.ExportOptions{Format: store.FormatCSV}))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1+len(tests) {
+		t.Fatalf("%d records, want a header and %d turns", len(recs), len(tests))
+	}
+	col := make(map[string]int)
+	for i, name := range recs[0] {
+		col[name] = i
+	}
+	textCols := []string{"scenario_title", "line_id", "line_text", "composure", "recording_path"}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := recs[1+i] // attempts are exported in start order
+			want := tt.text
+			if tt.quoted {
+				want = "'" + tt.text
+			}
+			for _, c := range append(textCols, "scenario_id") {
+				got := rec[col[c]]
+				if c == "scenario_id" && tt.text == "" {
+					continue // an empty scenario ID is not stored
+				}
+				if got != want {
+					t.Errorf("%s = %q, want %q", c, got, want)
+				}
+				if back := strings.TrimPrefix(got, "'"); back != tt.text {
+					t.Errorf("%s with one leading quote dropped = %q, want the stored %q", c, back, tt.text)
+				}
+			}
+			for c, w := range map[string]string{"mean_dbfs": "-23.5", "pace_change_pct": "-7.25"} {
+				if got := rec[col[c]]; got != w {
+					t.Errorf("%s = %q, want the number %s as it is", c, got, w)
+				}
+			}
+		})
+	}
+}
