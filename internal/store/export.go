@@ -42,6 +42,12 @@ type ExportOptions struct {
 	Since time.Time
 	// AppVersion is written into the JSON export.
 	AppVersion string
+	// Recording, when set, gives the recording path to write for each
+	// exported turn in place of the stored one (stored, as the caller gave
+	// it when saving): the app copies the recordings beside the export
+	// and names them there. It is called once per turn, in the order of
+	// the export, after the history was read; an error stops the export.
+	Recording func(attemptID, turnID, stored string) (string, error)
 }
 
 // Export writes the stored practice to w, read from one snapshot.
@@ -60,10 +66,12 @@ type ExportOptions struct {
 // return or a single quote has a single quote put in front, so that no
 // spreadsheet runs it as a formula; dropping one leading quote from a
 // text cell gives the stored text. Numbers (negative ones, "-Inf") are
-// left as they are. CSV is for reading; Import takes JSON only. JSON is one indented object: format, format_version,
-// app_version, the attempts with their turns, pauses, self-checks,
-// customer-line figures and composure sentences, and the baselines.
-// Recordings are not exported; their paths are, as stored.
+// left as they are. CSV is for reading; Import takes JSON only.
+//
+// JSON is one indented object: format, format_version, app_version, the
+// attempts with their turns, pauses, self-checks, customer-line figures
+// and composure sentences, and the baselines. Recordings are not
+// exported; their paths are, as stored or as opt.Recording gives them.
 func (db *DB) Export(ctx context.Context, w io.Writer, opt ExportOptions) error {
 	op := "export " + opt.Format
 	if opt.Format != FormatCSV && opt.Format != FormatJSON {
@@ -72,6 +80,17 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opt ExportOptions) error 
 	f, err := db.readExport(ctx, opt)
 	if err != nil {
 		return db.fail(op, err)
+	}
+	if opt.Recording != nil {
+		for i := range f.Attempts {
+			a := &f.Attempts[i]
+			for j := range a.Turns {
+				t := &a.Turns[j]
+				if t.RecordingPath, err = opt.Recording(a.ID, t.ID, t.RecordingPath); err != nil {
+					return fmt.Errorf("%s: recording of turn %s: %w", op, t.ID, err)
+				}
+			}
+		}
 	}
 	if opt.Format == FormatCSV {
 		err = writeCSV(w, f)

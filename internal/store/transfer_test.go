@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -548,5 +549,64 @@ func TestMemoryReset(t *testing.T) {
 	var fk int
 	if err := store.RawDB(db).QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
 		t.Errorf("PRAGMA foreign_keys after Reset = %d, %v; want 1", fk, err)
+	}
+}
+
+// TestTransferRecordingHooks: Export writes the path its Recording hook
+// gives; ImportWith calls its hook for each added turn with a recording,
+// never for one stored already, and a hook's error refuses the whole file.
+func TestTransferRecordingHooks(t *testing.T) {
+	ctx := context.Background()
+	src := MustOpenDB(t)
+	transferFixture(t, src)
+	var b bytes.Buffer
+	renamed := 0
+	opt := jsonOpt
+	opt.Recording = func(attemptID, turnID, stored string) (string, error) {
+		renamed++
+		return "audio/" + turnID, nil
+	}
+	if err := src.Export(ctx, &b, opt); err != nil {
+		t.Fatal(err)
+	}
+	file := b.Bytes()
+	if n := bytes.Count(file, []byte(`"recording_path": "audio/`)); n != renamed || n != 8 {
+		t.Fatalf("%d renamed paths in the export, hook called %d times; want 8 (one per turn)", n, renamed)
+	}
+	opt.Recording = func(string, string, string) (string, error) { return "", errors.New("disk gone") }
+	if err := src.Export(ctx, &bytes.Buffer{}, opt); err == nil || !strings.Contains(err.Error(), "disk gone") {
+		t.Errorf("Export with a failing hook: %v, want its error", err)
+	}
+
+	dst := MustOpenDB(t)
+	empty := mustExport(t, dst, jsonOpt)
+	calls := 0
+	fail := store.ImportOptions{Recording: func(_, turnID, path string) error {
+		if calls++; calls == 3 {
+			return fmt.Errorf("recording %s: %w", path, os.ErrNotExist)
+		}
+		return nil
+	}}
+	_, err := dst.ImportWith(ctx, bytes.NewReader(file), fail)
+	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "recording_path") {
+		t.Fatalf("ImportWith, the third recording failing: %v; want its error, naming the field", err)
+	}
+	if got := mustExport(t, dst, jsonOpt); !bytes.Equal(got, empty) {
+		t.Errorf("the refused import changed the database:\n%s", firstDiff(empty, got))
+	}
+	seen := make(map[string]string)
+	record := store.ImportOptions{Recording: func(_, turnID, path string) error { seen[turnID] = path; return nil }}
+	res, err := dst.ImportWith(ctx, bytes.NewReader(file), record)
+	if err != nil || len(seen) != res.TurnsAdded || res.TurnsAdded != 8 {
+		t.Fatalf("ImportWith = %+v, %v, hook saw %d turns; want 8 added and seen", res, err, len(seen))
+	}
+	for id, p := range seen {
+		if p != "audio/"+id {
+			t.Errorf("turn %s: hook got %q, want audio/%s", id, p, id)
+		}
+	}
+	clear(seen)
+	if _, err := dst.ImportWith(ctx, bytes.NewReader(file), record); err != nil || len(seen) != 0 {
+		t.Errorf("importing again: %v, hook saw %v; want no call", err, seen)
 	}
 }
