@@ -449,3 +449,44 @@ func TestListAttemptsAllMatchesPages(t *testing.T) {
 		t.Errorf("%d attempts without turns, %d with a silent turn; the fixture should give both", empty, silent)
 	}
 }
+
+// TestTurnPointsConcurrent reads the points from several goroutines at
+// once, as the Progress and Home screens may: each gets the whole list
+// (the packed blobs are built in pieces shared through a pool). Run with
+// -race.
+func TestTurnPointsConcurrent(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := store.SaveBulk(context.Background(), db, 1000, scaleAttempt); err != nil {
+		t.Fatal(err)
+	}
+	want, err := db.TurnPoints(context.Background(), store.ProgressFilter{})
+	if err != nil || len(want) != 4000 {
+		t.Fatalf("TurnPoints: %d points, %v; want 4000 (more than one piece of packed blob)", len(want), err)
+	}
+	errs := make(chan error, 4)
+	for range cap(errs) {
+		go func() {
+			for range 5 {
+				got, err := db.TurnPoints(context.Background(), store.ProgressFilter{})
+				if err == nil && len(got) != len(want) {
+					err = fmt.Errorf("%d points, want %d", len(got), len(want))
+				}
+				for i := 0; err == nil && i < len(got); i++ {
+					if !samePoint(got[i], want[i]) {
+						err = fmt.Errorf("point %d: got %+v, want %+v", i, got[i], want[i])
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
