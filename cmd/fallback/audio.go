@@ -190,11 +190,14 @@ func (m *audioImport) mkdirAll(dir string) error {
 	return nil
 }
 
-// commit renames the copied recordings into place.
+// commit renames the copied recordings into place. One that cannot be
+// is removed rather than left under its temporary name, and named in
+// the error.
 func (m *audioImport) commit() error {
 	var errs []error
 	for _, p := range m.pending {
 		if err := os.Rename(p.tmp, p.final); err != nil {
+			os.Remove(p.tmp)
 			errs = append(errs, err)
 		}
 	}

@@ -6,7 +6,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -236,12 +235,10 @@ func importCmd(args []string, stdout, stderr io.Writer) int {
 		audio.discard()
 	}
 	if err != nil {
-		if errors.Is(err, store.ErrImport) {
-			// "import: line 14: attempts[0]…: not a number" → name the file.
-			fmt.Fprintf(stderr, "fallback import: %s: %s (nothing was imported)\n", file, strings.TrimPrefix(err.Error(), "import: "))
-		} else {
-			fmt.Fprintf(stderr, "fallback import: %s: %s (nothing was imported)\n", file, strings.TrimPrefix(err.Error(), "import: "))
-		}
+		// "import: line 14: attempts[0]…: not a number" (ErrImport) or
+		// "import: attempts[0].turns[1].recording_path: recording … is
+		// not in DIR" → name the file instead.
+		fmt.Fprintf(stderr, "fallback import: %s: %s (nothing was imported)\n", file, strings.TrimPrefix(err.Error(), "import: "))
 		return 1
 	}
 	copied := 0

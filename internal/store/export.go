@@ -551,19 +551,19 @@ func writeCSV(w io.Writer, f *exportFile) error {
 				checks[i] = mark + c.Text
 			}
 			c := t.Customer
-			tx := textCell
+			cell := textCell
 			row = append(row[:0],
-				tx(a.ID), tx(a.ScenarioID), tx(a.ScenarioTitle), strconv.Itoa(a.PlannedTurns), tx(a.StartedAt), tx(finished),
-				tx(t.ID), strconv.Itoa(t.Index), tx(t.LineID), tx(t.LineText), tx(t.Variant), bit(t.Recovered), t.DroppedMS.text(), t.CueMS.text(),
+				cell(a.ID), cell(a.ScenarioID), cell(a.ScenarioTitle), strconv.Itoa(a.PlannedTurns), cell(a.StartedAt), cell(finished),
+				cell(t.ID), strconv.Itoa(t.Index), cell(t.LineID), cell(t.LineText), cell(t.Variant), bit(t.Recovered), t.DroppedMS.text(), t.CueMS.text(),
 				bit(t.NoSpeech), t.OnsetMS.text(), t.OffsetMS.text(), t.LatencyMS.text(),
 				strconv.Itoa(t.pauseCount), t.LongestPauseMS.text(), t.PauseTotalMS.text(),
 				strconv.Itoa(t.Syllables), t.SpeechRate.text(), t.ArticRate.text(), t.WPM.text(), t.PaceChangePct.text(),
 				t.MeanDBFS.text(), t.FirstHalfDBFS.text(), t.SecondHalfDBFS.text(),
-				number(t.SecondHalfDBFS.v-t.FirstHalfDBFS.v).text(), tx(t.Trend),
+				number(t.SecondHalfDBFS.v-t.FirstHalfDBFS.v).text(), cell(t.Trend),
 				t.F0MedianHz.text(), t.F0P5Hz.text(), t.F0P95Hz.text(), t.F0RangeST.text(),
 				t.ClipShare.text(), t.NoiseFloorDBFS.text(),
 				c.MeanDBFS.text(), c.TrendDB.text(), c.PaceChangePct.text(), c.F0MedianHz.text(),
-				tx(t.Composure), tx(strings.Join(checks, "; ")), tx(t.RecordingPath))
+				cell(t.Composure), cell(strings.Join(checks, "; ")), cell(t.RecordingPath))
 			if err := cw.Write(row); err != nil {
 				return err
 			}
