@@ -24,11 +24,7 @@ func (db *DB) listAll(ctx context.Context, op string) ([]AttemptSummary, error) 
 	}
 	defer tx.Rollback()
 
-	type row struct {
-		started, id string // the stored text, which sorts in time order
-		s           AttemptSummary
-	}
-	var rows []row
+	var list []AttemptSummary
 	names := make(map[string]string) // one string per scenario ID and title
 	name := func(b []byte) string {
 		if s, ok := names[string(b)]; ok {
@@ -42,25 +38,25 @@ func (db *DB) listAll(ctx context.Context, op string) ([]AttemptSummary, error) 
 		// At least 60 bytes an attempt (a 36-byte ID and two integers,
 		// each with a tag, the ID with its length, three repeats), which
 		// bounds the count from above.
-		rows = make([]row, 0, len(u.b)/60+1)
+		list = make([]AttemptSummary, 0, len(u.b)/60+1)
 		for u.more() {
-			r := row{started: string(u.bytes()), id: string(u.bytes())}
-			r.s = AttemptSummary{ID: r.id, ScenarioID: name(u.bytes()), ScenarioTitle: name(u.bytes()),
+			started := u.bytes()
+			s := AttemptSummary{ID: string(u.bytes()), ScenarioID: name(u.bytes()), ScenarioTitle: name(u.bytes()),
 				PlannedTurns: int(u.integer()), MeanDBFS: math.NaN()}
 			finished := u.bytes()
 			if u.err != nil {
 				return u.err
 			}
 			var err error
-			if r.s.StartedAt, err = parseTime(r.started); err != nil {
+			if s.StartedAt, err = parseStored(started); err != nil {
 				return err
 			}
 			if finished != nil {
-				if r.s.FinishedAt, err = parseTime(string(finished)); err != nil {
+				if s.FinishedAt, err = parseStored(finished); err != nil {
 					return err
 				}
 			}
-			rows = append(rows, r)
+			list = append(list, s)
 		}
 		return nil
 	}
@@ -72,21 +68,19 @@ func (db *DB) listAll(ctx context.Context, op string) ([]AttemptSummary, error) 
 	// Newest first, the ID breaking ties (as ListAttempts' query orders).
 	// The scan gives the order of writing, mostly oldest first, which
 	// the reverse makes mostly sorted.
-	slices.Reverse(rows)
-	newest := func(a, b row) int {
-		if c := strings.Compare(b.started, a.started); c != 0 {
+	slices.Reverse(list)
+	newest := func(a, b AttemptSummary) int {
+		if c := b.StartedAt.Compare(a.StartedAt); c != 0 {
 			return c
 		}
-		return strings.Compare(b.id, a.id)
+		return strings.Compare(b.ID, a.ID)
 	}
-	if !slices.IsSortedFunc(rows, newest) {
-		slices.SortFunc(rows, newest)
+	if !slices.IsSortedFunc(list, newest) {
+		slices.SortFunc(list, newest)
 	}
-	list := make([]AttemptSummary, len(rows))
-	at := make(map[string]int, len(rows))
-	for i, r := range rows {
-		list[i] = r.s
-		at[r.id] = i
+	at := make(map[string]int, len(list))
+	for i, s := range list {
+		at[s.ID] = i
 	}
 
 	// The same sums as the query of a page (listAttempts), from a scan
