@@ -35,10 +35,10 @@ func (db *DB) listAll(ctx context.Context, op string) ([]AttemptSummary, error) 
 		return s
 	}
 	readAttempts := func(u *unpacker) error {
-		// At least 60 bytes an attempt (a 36-byte ID and two integers,
-		// each with a tag, the ID with its length, three repeats), which
-		// bounds the count from above.
-		list = make([]AttemptSummary, 0, len(u.b)/60+1)
+		// At least 44 bytes an attempt (a 36-byte ID, an integer and a
+		// NULL, each with a tag, the ID with its length, three repeats),
+		// which bounds the count from above.
+		list = make([]AttemptSummary, 0, len(u.b)/44+1)
 		for u.more() {
 			started := u.bytes()
 			s := AttemptSummary{ID: string(u.bytes()), ScenarioID: name(u.bytes()), ScenarioTitle: name(u.bytes()),

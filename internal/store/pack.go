@@ -28,12 +28,12 @@ const packFunc = "fallback_pack"
 // Tags of a packed value; each is followed by its payload.
 const (
 	packNull  = 0 // no payload
-	packInt   = 1 // 8 bytes, little-endian two's complement
+	packInt   = 1 // a varint (zigzag, encoding/binary): flags and counts take a byte
 	packReal  = 2 // 8 bytes, the little-endian IEEE 754 bits
 	packText  = 3 // uvarint length, then the bytes
 	packBlob  = 4 // uvarint length, then the bytes
 	packSame  = 5 // no payload: the same text as this argument's in the row before
-	packWidth = 8 // payload bytes of an integer or a real
+	packWidth = 8 // payload bytes of a real
 )
 
 // packChunk is the size of the pieces a packed blob is built in: large
@@ -110,7 +110,7 @@ func (p *packer) Step(_ *sqlite.FunctionContext, args []driver.Value) error {
 		case nil:
 			b = append(b, packNull)
 		case int64:
-			b = binary.LittleEndian.AppendUint64(append(b, packInt), uint64(v))
+			b = binary.AppendVarint(append(b, packInt), v)
 		case float64:
 			b = binary.LittleEndian.AppendUint64(append(b, packReal), math.Float64bits(v))
 		case string:
@@ -238,6 +238,16 @@ func (u *unpacker) next() int {
 	return i
 }
 
+func (u *unpacker) varint() int64 {
+	v, k := binary.Varint(u.b)
+	if k <= 0 {
+		u.fail("integer cut short")
+		return 0
+	}
+	u.b = u.b[k:]
+	return v
+}
+
 func (u *unpacker) fixed() uint64 {
 	if len(u.b) < packWidth {
 		u.fail("number cut short")
@@ -291,7 +301,7 @@ func (u *unpacker) integer() int64 {
 		u.fail("integer expected")
 		return 0
 	}
-	return int64(u.fixed())
+	return u.varint()
 }
 
 // real takes a real value: NULL is NaN (see nullReal), an integer is
@@ -308,7 +318,7 @@ func (u *unpacker) real() float64 {
 	case packReal:
 		return math.Float64frombits(u.fixed())
 	case packInt:
-		return float64(int64(u.fixed()))
+		return float64(u.varint())
 	default:
 		u.fail("real expected")
 		return 0

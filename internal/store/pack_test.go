@@ -141,7 +141,7 @@ func TestUnpackMalformed(t *testing.T) {
 	if n, err := read(blob); n != 2 || err != nil {
 		t.Fatalf("the whole blob: %d rows, %v; want 2, none", n, err)
 	}
-	firstRow := 1 + 1 + len("attempt") + 2*9 // text tag, length, bytes; two numbers
+	firstRow := 1 + 1 + len("attempt") + 2 + 9 // text tag, length, bytes; an integer, a real
 	for cut := range len(blob) {
 		n, err := read(blob[:cut])
 		atRow := cut == 0 || cut == firstRow

@@ -103,10 +103,10 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 		return s
 	}
 	readAttempts := func(u *unpacker) error {
-		// A packed attempt takes at least 50 bytes (its 36-byte ID
+		// A packed attempt takes at least 43 bytes (its 36-byte ID
 		// and finish flag, each with a tag and the ID with its length,
 		// and three repeats), which bounds the count from above.
-		attempts = make([]TurnPoint, 0, len(u.b)/50+1)
+		attempts = make([]TurnPoint, 0, len(u.b)/43+1)
 		for u.more() {
 			started := u.bytes()
 			p := TurnPoint{AttemptID: string(u.bytes()), ScenarioID: name(u.bytes()), ScenarioTitle: name(u.bytes()),
@@ -171,10 +171,10 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 	var turns []turnRow
 	start := make([]int, len(attempts)+1)
 	readTurns := func(u *unpacker) error {
-		// A packed turn takes at least 82 bytes (an integer and eight
+		// A packed turn takes at least 75 bytes (an integer and eight
 		// reals, each with a tag, and the tag saying its attempt ID is
 		// the one before), which bounds the count from above.
-		turns = make([]turnRow, 0, len(u.b)/82+1)
+		turns = make([]turnRow, 0, len(u.b)/75+1)
 		var lastID []byte
 		last := -1
 		for u.more() {
