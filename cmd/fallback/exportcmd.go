@@ -6,7 +6,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,8 +19,8 @@ import (
 
 // Usage lines of the two commands.
 const (
-	exportUsage = "usage: fallback export --format csv|json [--out FILE] [--since YYYY-MM-DD] [--data DIR]"
-	importUsage = "usage: fallback import FILE [--data DIR]"
+	exportUsage = "usage: fallback export --format csv|json [--out FILE] [--since YYYY-MM-DD] [--with-audio DIR] [--data DIR]"
+	importUsage = "usage: fallback import FILE [--with-audio DIR] [--data DIR]"
 )
 
 // databasePath is the history file in the data folder, the one run opens.
@@ -61,6 +60,7 @@ func exportCmd(args []string, stdout, stderr io.Writer) int {
 	out := fl.String("out", "", "file to write (default: standard output)")
 	sinceFlag := fl.String("since", "", "only attempts started on or after this local date, YYYY-MM-DD")
 	dataFlag := fl.String("data", "", "data folder (default: $FALLBACK_DATA or the user's app-data folder)")
+	audioFlag := fl.String("with-audio", "", "also copy the recordings into this folder, named by the turns' IDs (the export names them)")
 	pos, err := parseArgs(fl, args)
 	if err != nil {
 		return 2
@@ -101,6 +101,25 @@ func exportCmd(args []string, stdout, stderr io.Writer) int {
 	defer db.Close()
 
 	opt := store.ExportOptions{Format: *format, Since: since, AppVersion: version}
+	var audio *audioExport
+	if *audioFlag != "" {
+		dir, err := filepath.Abs(*audioFlag)
+		if err == nil {
+			err = os.MkdirAll(dir, 0o755)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "fallback export: audio folder: %v\n", err)
+			return 1
+		}
+		audio = &audioExport{dataDir: dataDir, dir: dir}
+		opt.Recording = audio.recording
+	}
+	defer func() {
+		if audio != nil && audio.missing > 0 {
+			fmt.Fprintf(stderr, "fallback export: %d turns have no recording on disk (the first: %s); they are exported without one\n",
+				audio.missing, audio.first)
+		}
+	}()
 	if *out == "" {
 		w := bufio.NewWriter(stdout)
 		if err := db.Export(context.Background(), w, opt); err != nil {
@@ -163,6 +182,7 @@ func importCmd(args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	fl.Usage = func() { fmt.Fprintln(stderr, importUsage); fl.PrintDefaults() }
 	dataFlag := fl.String("data", "", "data folder (default: $FALLBACK_DATA or the user's app-data folder)")
+	audioFlag := fl.String("with-audio", "", "copy the recordings of the added turns from this folder (an export's --with-audio folder)")
 	pos, err := parseArgs(fl, args)
 	if err != nil {
 		return 2
@@ -194,19 +214,47 @@ func importCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	defer db.Close()
 
-	res, err := db.Import(context.Background(), bufio.NewReader(f))
-	if err != nil {
-		if errors.Is(err, store.ErrImport) {
-			// "import: line 14: attempts[0]…: not a number" → name the file.
-			fmt.Fprintf(stderr, "fallback import: %s: %s (nothing was imported)\n", file, strings.TrimPrefix(err.Error(), "import: "))
-		} else {
-			fmt.Fprintf(stderr, "fallback import: %s: %v (nothing was imported)\n", file, err)
+	var (
+		audio *audioImport
+		opt   store.ImportOptions
+	)
+	if *audioFlag != "" {
+		dir, err := filepath.Abs(*audioFlag)
+		if err == nil {
+			_, err = os.ReadDir(dir)
 		}
+		if err != nil {
+			fmt.Fprintf(stderr, "fallback import: audio folder: %v\n", err)
+			return 1
+		}
+		audio = &audioImport{dir: dir, dataDir: dataDir}
+		opt.Recording = audio.recording
+	}
+	res, err := db.ImportWith(context.Background(), bufio.NewReader(f), opt)
+	if err != nil && audio != nil {
+		audio.discard()
+	}
+	if err != nil {
+		// "import: line 14: attempts[0]…: not a number" (ErrImport) or
+		// "import: attempts[0].turns[1].recording_path: recording … is
+		// not in DIR" → name the file instead.
+		fmt.Fprintf(stderr, "fallback import: %s: %s (nothing was imported)\n", file, strings.TrimPrefix(err.Error(), "import: "))
 		return 1
+	}
+	copied := 0
+	if audio != nil {
+		copied = len(audio.pending)
+		if err := audio.commit(); err != nil {
+			fmt.Fprintf(stderr, "fallback import: %s: the history was imported, but recordings could not be put in place: %v\n", file, err)
+			return 1
+		}
 	}
 	fmt.Fprintf(stdout, "imported %s into %s\n", file, dataDir)
 	fmt.Fprintf(stdout, "attempts: %d added, %d updated (gained turns or a finish time), %d already here\n", res.AttemptsAdded, res.AttemptsUpdated, res.AttemptsPresent)
 	fmt.Fprintf(stdout, "turns: %d added, %d already here\n", res.TurnsAdded, res.TurnsPresent)
 	fmt.Fprintf(stdout, "baselines: %d added, %d already here\n", res.BaselinesAdded, res.BaselinesPresent)
+	if audio != nil {
+		fmt.Fprintf(stdout, "recordings: %d copied\n", copied)
+	}
 	return 0
 }

@@ -594,15 +594,15 @@ func (db *DB) listAttempts(ctx context.Context, op, where string, limit int) ([]
 		limit = -1 // SQLite: no limit
 	}
 	// The attempts are picked (and limited) first, from attempt_started_at,
-	// and only then summed, from the covering index turn_summary. A page of
-	// the list sums the turns of its attempts one attempt at a time; the
-	// whole list sums all turns in one scan of the index instead, which
-	// over 10,000 attempts took 44 ms against 66 ms (BenchmarkProgress).
+	// and only then summed, from the covering index turn_points (005). A
+	// page of the list sums the turns of its attempts one attempt at a
+	// time; the whole list is listAll.
+	if limit < 0 && where == "" {
+		return db.listAll(ctx, op)
+	}
 	const attempts = `(SELECT id, scenario_id, scenario_title, planned_turns, started_at, finished_at
 		FROM attempt ` + "%s" + ` ORDER BY started_at DESC, id DESC LIMIT ?) a`
-	var query string
-	if limit > 0 || where != "" {
-		query = `
+	query := `
 		SELECT a.id, a.scenario_id, a.scenario_title, a.planned_turns, a.started_at, a.finished_at,
 			count(t.attempt_id),
 			count(CASE WHEN t.no_speech = 0 THEN 1 END),
@@ -611,19 +611,6 @@ func (db *DB) listAttempts(ctx context.Context, op, where string, limit int) ([]
 		FROM ` + fmt.Sprintf(attempts, where) + ` LEFT JOIN turn t ON t.attempt_id = a.id
 		GROUP BY a.id
 		ORDER BY a.started_at DESC, a.id DESC`
-	} else {
-		query = `
-		SELECT a.id, a.scenario_id, a.scenario_title, a.planned_turns, a.started_at, a.finished_at,
-			coalesce(s.turns, 0), coalesce(s.spoken, 0), s.latency, s.level
-		FROM ` + fmt.Sprintf(attempts, where) + ` LEFT JOIN (
-			SELECT attempt_id,
-				count(*) AS turns,
-				count(CASE WHEN no_speech = 0 THEN 1 END) AS spoken,
-				avg(CASE WHEN no_speech = 0 THEN latency_ms END) AS latency,
-				avg(CASE WHEN no_speech = 0 AND abs(mean_dbfs) <= 1.7976931348623157e308 THEN mean_dbfs END) AS level
-			FROM turn GROUP BY attempt_id) s ON s.attempt_id = a.id
-		ORDER BY a.started_at DESC, a.id DESC`
-	}
 	rows, err := db.db.QueryContext(ctx, query, limit)
 	if err != nil {
 		return nil, db.fail(op, err)

@@ -42,6 +42,12 @@ type ExportOptions struct {
 	Since time.Time
 	// AppVersion is written into the JSON export.
 	AppVersion string
+	// Recording, when set, gives the recording path to write for each
+	// exported turn in place of the stored one (stored, as the caller gave
+	// it when saving): the app copies the recordings beside the export
+	// and names them there. It is called once per turn, in the order of
+	// the export, after the history was read; an error stops the export.
+	Recording func(attemptID, turnID, stored string) (string, error)
 }
 
 // Export writes the stored practice to w, read from one snapshot.
@@ -56,10 +62,16 @@ type ExportOptions struct {
 //
 // CSV has one row per turn under a header row; an attempt without turns has
 // no row. Booleans are 0 or 1 and the self-checks one text ("[x] item;
-// [ ] item"). JSON is one indented object: format, format_version,
-// app_version, the attempts with their turns, pauses, self-checks,
-// customer-line figures and composure sentences, and the baselines.
-// Recordings are not exported; their paths are, as stored.
+// [ ] item"). A text cell that begins with =, +, -, @, a tab, a carriage
+// return or a single quote has a single quote put in front, so that no
+// spreadsheet runs it as a formula; dropping one leading quote from a
+// text cell gives the stored text. Numbers (negative ones, "-Inf") are
+// left as they are. CSV is for reading; Import takes JSON only.
+//
+// JSON is one indented object: format, format_version, app_version, the
+// attempts with their turns, pauses, self-checks, customer-line figures
+// and composure sentences, and the baselines. Recordings are not
+// exported; their paths are, as stored or as opt.Recording gives them.
 func (db *DB) Export(ctx context.Context, w io.Writer, opt ExportOptions) error {
 	op := "export " + opt.Format
 	if opt.Format != FormatCSV && opt.Format != FormatJSON {
@@ -68,6 +80,17 @@ func (db *DB) Export(ctx context.Context, w io.Writer, opt ExportOptions) error 
 	f, err := db.readExport(ctx, opt)
 	if err != nil {
 		return db.fail(op, err)
+	}
+	if opt.Recording != nil {
+		for i := range f.Attempts {
+			a := &f.Attempts[i]
+			for j := range a.Turns {
+				t := &a.Turns[j]
+				if t.RecordingPath, err = opt.Recording(a.ID, t.ID, t.RecordingPath); err != nil {
+					return fmt.Errorf("%s: recording of turn %s: %w", op, t.ID, err)
+				}
+			}
+		}
 	}
 	if opt.Format == FormatCSV {
 		err = writeCSV(w, f)
@@ -483,6 +506,24 @@ var csvHeader = []string{
 	"composure", "self_checks", "recording_path",
 }
 
+// textCell is a text field as the CSV export writes it: one that a
+// spreadsheet would take for a formula, since it begins with =, +, -, @,
+// a tab or a carriage return, gets a single quote in front (OWASP's rule
+// for CSV injection). So does one that begins with a quote itself, so
+// that removing one leading quote from any text cell gives the text back
+// exactly. Numbers are written by strconv and never pass through here: a
+// negative figure stays a number.
+func textCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\'':
+		return "'" + s
+	}
+	return s
+}
+
 func writeCSV(w io.Writer, f *exportFile) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
@@ -510,18 +551,19 @@ func writeCSV(w io.Writer, f *exportFile) error {
 				checks[i] = mark + c.Text
 			}
 			c := t.Customer
+			cell := textCell
 			row = append(row[:0],
-				a.ID, a.ScenarioID, a.ScenarioTitle, strconv.Itoa(a.PlannedTurns), a.StartedAt, finished,
-				t.ID, strconv.Itoa(t.Index), t.LineID, t.LineText, t.Variant, bit(t.Recovered), t.DroppedMS.text(), t.CueMS.text(),
+				cell(a.ID), cell(a.ScenarioID), cell(a.ScenarioTitle), strconv.Itoa(a.PlannedTurns), cell(a.StartedAt), cell(finished),
+				cell(t.ID), strconv.Itoa(t.Index), cell(t.LineID), cell(t.LineText), cell(t.Variant), bit(t.Recovered), t.DroppedMS.text(), t.CueMS.text(),
 				bit(t.NoSpeech), t.OnsetMS.text(), t.OffsetMS.text(), t.LatencyMS.text(),
 				strconv.Itoa(t.pauseCount), t.LongestPauseMS.text(), t.PauseTotalMS.text(),
 				strconv.Itoa(t.Syllables), t.SpeechRate.text(), t.ArticRate.text(), t.WPM.text(), t.PaceChangePct.text(),
 				t.MeanDBFS.text(), t.FirstHalfDBFS.text(), t.SecondHalfDBFS.text(),
-				number(t.SecondHalfDBFS.v-t.FirstHalfDBFS.v).text(), t.Trend,
+				number(t.SecondHalfDBFS.v-t.FirstHalfDBFS.v).text(), cell(t.Trend),
 				t.F0MedianHz.text(), t.F0P5Hz.text(), t.F0P95Hz.text(), t.F0RangeST.text(),
 				t.ClipShare.text(), t.NoiseFloorDBFS.text(),
 				c.MeanDBFS.text(), c.TrendDB.text(), c.PaceChangePct.text(), c.F0MedianHz.text(),
-				t.Composure, strings.Join(checks, "; "), t.RecordingPath)
+				cell(t.Composure), cell(strings.Join(checks, "; ")), cell(t.RecordingPath))
 			if err := cw.Write(row); err != nil {
 				return err
 			}

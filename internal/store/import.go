@@ -94,6 +94,22 @@ const maxImportBytes = 1 << 30
 // ErrImport) naming the line and field. Errors of the database itself
 // (ErrDiskFull, ErrIO) are returned as the other writes return them.
 func (db *DB) Import(ctx context.Context, r io.Reader) (ImportResult, error) {
+	return db.ImportWith(ctx, r, ImportOptions{})
+}
+
+// ImportOptions say what ImportWith does besides merging.
+type ImportOptions struct {
+	// Recording, when set, is called for every turn the import adds
+	// (not for one stored already) whose recording path is not empty,
+	// with the path as the file gives it, before the transaction
+	// commits: the app copies the recording into its data folder there.
+	// An error refuses the file: nothing is merged, and the error is
+	// returned wrapped, naming the turn's field.
+	Recording func(attemptID, turnID, path string) error
+}
+
+// ImportWith is Import with opt.
+func (db *DB) ImportWith(ctx context.Context, r io.Reader, opt ImportOptions) (ImportResult, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import: read: %w", err)
@@ -105,7 +121,7 @@ func (db *DB) Import(ctx context.Context, r io.Reader) (ImportResult, error) {
 	if err != nil {
 		return ImportResult{}, err
 	}
-	res, err := db.merge(ctx, data, f)
+	res, err := db.merge(ctx, data, f, opt)
 	if err != nil {
 		var ie *ImportError
 		if errors.As(err, &ie) {
@@ -362,7 +378,7 @@ func checkTime(path string, s *string) (time.Time, error) {
 }
 
 // merge applies f in one transaction. data is the file, to name lines.
-func (db *DB) merge(ctx context.Context, data []byte, f *exportFile) (ImportResult, error) {
+func (db *DB) merge(ctx context.Context, data []byte, f *exportFile, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -455,6 +471,11 @@ func (db *DB) merge(ctx context.Context, data []byte, f *exportFile) (ImportResu
 			}
 			if err := w.insert(ctx, a.ID, t); err != nil {
 				return res, fmt.Errorf("%s: %w", tp, err)
+			}
+			if opt.Recording != nil && t.RecordingPath != "" {
+				if err := opt.Recording(a.ID, t.ID, t.RecordingPath); err != nil {
+					return res, fmt.Errorf("%s.recording_path: %w", tp, err)
+				}
 			}
 			res.TurnsAdded++
 			gained = true

@@ -550,3 +550,78 @@ func TestMigrate003KeepsRows(t *testing.T) {
 
 // sameFloat is == with NaN equal to NaN.
 func sameFloat(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+
+// TestMigrate005KeepsRows opens a version 4 file holding data with the
+// current code: turn_summary gives way to turn_points, the progress reads
+// and the history list give the old rows, and the unfiltered progress
+// scan reads the new index rather than the table.
+func TestMigrate005KeepsRows(t *testing.T) {
+	migs, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(migs) < 5 {
+		t.Fatalf("%d migrations embedded, want at least 5", len(migs))
+	}
+	db, err := Open(versionFile(t, migs, 4))
+	if err != nil {
+		t.Fatalf("Open of a version 4 file: %v", err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	var indexes string
+	if err := db.db.QueryRow(`SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema
+		WHERE type = 'index' AND tbl_name = 'turn' AND sql IS NOT NULL ORDER BY name)`).Scan(&indexes); err != nil {
+		t.Fatal(err)
+	}
+	if indexes != "turn_points" {
+		t.Errorf("indexes of turn = %q, want turn_points alone", indexes)
+	}
+
+	points, err := db.TurnPoints(ctx, ProgressFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		attempt string
+		index   int
+		latency time.Duration
+	}
+	var got []key
+	for _, p := range points {
+		got = append(got, key{p.AttemptID, p.Index, p.Latency})
+	}
+	const a1, a2 = "0195a1b2-c3d4-7e5f-8a9b-000000000001", "0195a1b2-c3d4-7e5f-8a9b-000000000002"
+	want := []key{{a1, 0, 800 * time.Millisecond}, {a1, 1, 600 * time.Millisecond}, {a2, 0, 700 * time.Millisecond}, {a2, 1, 0}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("TurnPoints of the migrated file = %v, want %v", got, want)
+	}
+	list, err := db.ListAttempts(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].ID != a2 || list[0].TurnCount != 2 || list[0].SpokenTurns != 1 ||
+		list[1].ID != a1 || list[1].MeanLatency != 700*time.Millisecond {
+		t.Errorf("ListAttempts of the migrated file = %+v, want %s (2 turns, 1 spoken), then %s (mean latency 700ms)", list, a2, a1)
+	}
+
+	rows, err := db.db.Query(`EXPLAIN QUERY PLAN SELECT ` + packFunc + `(attempt_id, idx * 4 + recovered * 2 + no_speech,
+		latency_ms, longest_pause_ms, articulation_rate, speech_rate, pace_change_pct,
+		second_half_dbfs - first_half_dbfs, mean_dbfs, f0_median_hz) FROM turn`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if len(plan) != 1 || plan[0] != "SCAN turn USING COVERING INDEX turn_points" {
+		t.Errorf("plan of the progress scan = %q, want a scan of the covering index turn_points", plan)
+	}
+}

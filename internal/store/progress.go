@@ -1,11 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -72,6 +73,10 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 			AND (?2 = '' OR started_at >= ?2)
 			AND (?3 = '' OR started_at < ?3)`
 
+	if errPack != nil {
+		return nil, db.fail(op, errPack)
+	}
+
 	// One snapshot for both queries, so no turn is seen without its
 	// attempt.
 	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -80,60 +85,82 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 	}
 	defer tx.Rollback()
 
-	// The attempts first, in order, then their turns in any order, placed
-	// by a map: joining the two tables on the UUID text costs a B-tree
-	// search per turn, which over 40,000 turns took three times as long
-	// as the two plain scans (see BenchmarkProgress).
-	arows, err := tx.QueryContext(ctx, `
-		SELECT id, scenario_id, scenario_title, started_at, finished_at IS NOT NULL
-		FROM attempt `+where+`
-		ORDER BY started_at, id`, f.ScenarioID, since, until)
-	if err != nil {
-		return nil, db.fail(op, err)
-	}
-	defer arows.Close()
+	// The attempts first, then their turns, placed by a map: joining the
+	// two tables on the UUID text costs a B-tree search per turn, which
+	// over 40,000 turns took three times as long as the two plain scans
+	// (see BenchmarkProgress). Each query's rows come packed into one
+	// value (see packFunc).
 	var attempts []TurnPoint // the attempt's fields of each point
-	at := make(map[string]int)
-	for arows.Next() {
-		var (
-			p       TurnPoint
-			started string
-		)
-		if err := arows.Scan(&p.AttemptID, &p.ScenarioID, &p.ScenarioTitle, &started, &p.Finished); err != nil {
-			return nil, db.fail(op, err)
+	// Scenario IDs and titles repeat across thousands of attempts; one
+	// string each is enough.
+	names := make(map[string]string)
+	name := func(b []byte) string {
+		if s, ok := names[string(b)]; ok {
+			return s
 		}
-		if p.StartedAt, err = parseTime(started); err != nil {
-			return nil, db.fail(op, err)
-		}
-		at[p.AttemptID] = len(attempts)
-		attempts = append(attempts, p)
+		s := string(b)
+		names[s] = s
+		return s
 	}
-	if err := arows.Err(); err != nil {
+	readAttempts := func(u *unpacker) error {
+		// A packed attempt takes at least 43 bytes (its 36-byte ID
+		// and finish flag, each with a tag and the ID with its length,
+		// and three repeats), which bounds the count from above.
+		attempts = make([]TurnPoint, 0, len(u.b)/43+1)
+		for u.more() {
+			started := u.bytes()
+			p := TurnPoint{AttemptID: string(u.bytes()), ScenarioID: name(u.bytes()), ScenarioTitle: name(u.bytes()),
+				Finished: u.integer() != 0}
+			if u.err != nil {
+				return u.err
+			}
+			var err error
+			if p.StartedAt, err = parseStored(started); err != nil {
+				return err
+			}
+			attempts = append(attempts, p)
+		}
+		return nil
+	}
+	if err := queryPacked(ctx, tx, 5, readAttempts, `
+		SELECT `+packFunc+`(started_at, id, scenario_id, scenario_title, finished_at IS NOT NULL)
+		FROM attempt `+where, f.ScenarioID, since, until); err != nil {
 		return nil, db.fail(op, err)
 	}
-	arows.Close()
+	// By start time (the stored text's order), then ID. The scan gives
+	// the order the rows were written in, which is that order unless an
+	// import added older attempts later, so this rarely moves anything;
+	// it is cheaper than SQLite's sorter (6 ms over 10,000 attempts).
+	byStart := func(a, b TurnPoint) int {
+		if c := a.StartedAt.Compare(b.StartedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.AttemptID, b.AttemptID)
+	}
+	if !slices.IsSortedFunc(attempts, byStart) {
+		slices.SortFunc(attempts, byStart)
+	}
+	at := make(map[string]int, len(attempts))
+	for i, p := range attempts {
+		at[p.AttemptID] = i
+	}
 
-	// The driver's cost is per column of each row (about 2 µs per column
-	// over 40,000 rows), so the index and the two flags come in one
-	// integer, idx*4 + recovered*2 + no_speech.
-	//
-	// Unfiltered, every turn is wanted and a plain scan is cheapest;
-	// filtered, the turn index finds the turns of the kept attempts.
+	// The index and the two flags come in one integer,
+	// idx*4 + recovered*2 + no_speech. Every column is in the covering
+	// index turn_points (005), which gives the turns of an attempt
+	// together, in index order. Unfiltered, every turn is wanted and a
+	// plain scan of it is cheapest; filtered, its attempt_id prefix finds
+	// the turns of the kept attempts.
 	turnQuery := `
-		SELECT attempt_id, idx * 4 + recovered * 2 + no_speech, latency_ms, longest_pause_ms,
+		SELECT ` + packFunc + `(attempt_id, idx * 4 + recovered * 2 + no_speech, latency_ms, longest_pause_ms,
 			articulation_rate, speech_rate, pace_change_pct,
-			second_half_dbfs - first_half_dbfs, mean_dbfs, f0_median_hz
+			second_half_dbfs - first_half_dbfs, mean_dbfs, f0_median_hz)
 		FROM turn`
 	if filtered {
 		turnQuery += ` WHERE attempt_id IN (SELECT id FROM attempt ` + where + `)`
 	}
-	trows, err := tx.QueryContext(ctx, turnQuery, f.ScenarioID, since, until)
-	if err != nil {
-		return nil, db.fail(op, err)
-	}
-	defer trows.Close()
-	// The turns are kept compact (no strings, 80 bytes against a point's
-	// 180) in the order they come, then placed by a counting sort on the
+	// The turns are kept compact (no strings, 88 bytes against a point's
+	// 152) in the order they come, then placed by a counting sort on the
 	// attempt: each point is written once, into its final place.
 	type turnRow struct {
 		attempt, packed                  int
@@ -143,27 +170,37 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 	}
 	var turns []turnRow
 	start := make([]int, len(attempts)+1)
-	for trows.Next() {
-		var (
-			r         turnRow
-			attemptID sql.RawBytes
-			packed    int64
-		)
-		if err := trows.Scan(&attemptID, fastInt{&packed}, fastReal{&r.latency}, fastReal{&r.longest},
-			fastReal{&r.artic}, fastReal{&r.speech}, fastReal{&r.change},
-			fastReal{&r.trend}, fastReal{&r.lv}, fastReal{&r.f0}); err != nil {
-			return nil, db.fail(op, err)
+	readTurns := func(u *unpacker) error {
+		// A packed turn takes at least 75 bytes (an integer and eight
+		// reals, each with a tag, and the tag saying its attempt ID is
+		// the one before), which bounds the count from above.
+		turns = make([]turnRow, 0, len(u.b)/75+1)
+		var lastID []byte
+		last := -1
+		for u.more() {
+			attemptID := u.bytes()
+			r := turnRow{packed: int(u.integer()), latency: u.real(), longest: u.real(),
+				artic: u.real(), speech: u.real(), change: u.real(), trend: u.real(), lv: u.real(), f0: u.real()}
+			if u.err != nil {
+				return u.err
+			}
+			// An attempt's turns come together, so the map is asked
+			// once per attempt.
+			if last < 0 || !bytes.Equal(attemptID, lastID) {
+				i, ok := at[string(attemptID)]
+				if !ok {
+					// The snapshot and the foreign key make this impossible.
+					return fmt.Errorf("turn %d of attempt %s: attempt not found", r.packed>>2, attemptID)
+				}
+				last, lastID = i, attemptID
+			}
+			r.attempt = last
+			turns = append(turns, r)
+			start[last+1]++
 		}
-		i, ok := at[string(attemptID)]
-		if !ok {
-			// The snapshot and the foreign key make this impossible.
-			return nil, db.fail(op, fmt.Errorf("turn %d of attempt %s: attempt not found", packed>>2, attemptID))
-		}
-		r.attempt, r.packed = i, int(packed)
-		turns = append(turns, r)
-		start[i+1]++
+		return nil
 	}
-	if err := trows.Err(); err != nil {
+	if err := queryPacked(ctx, tx, 10, readTurns, turnQuery, f.ScenarioID, since, until); err != nil {
 		return nil, db.fail(op, err)
 	}
 	for i := 1; i < len(start); i++ {
@@ -180,8 +217,8 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 		p.ArticulationRate, p.SpeechRate, p.PaceChangePct = r.artic, r.speech, r.change
 		p.TrendDB, p.MeanDBFS, p.F0MedianHz = r.trend, r.lv, r.f0
 	}
-	// Within an attempt, by index; the scan mostly gives that order
-	// already (turns are written in order), so this rarely moves anything.
+	// Within an attempt, by index: turn_points gives that order, which
+	// this checks rather than trusts (the plan is SQLite's choice).
 	for i := range attempts {
 		if pts := points[start[i]:start[i+1]]; !slices.IsSortedFunc(pts, byIndex) {
 			slices.SortFunc(pts, byIndex)
@@ -194,38 +231,6 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 }
 
 func byIndex(a, b TurnPoint) int { return a.Index - b.Index }
-
-// fastReal scans a REAL column written by nullReal (NULL is NaN) into p.
-// Unlike sql.NullFloat64 it takes the driver's value with a type switch
-// rather than database/sql's reflection, which over the 400,000 values of
-// all progress points took about a third of the time.
-type fastReal struct{ p *float64 }
-
-func (f fastReal) Scan(src any) error {
-	switch v := src.(type) {
-	case float64:
-		*f.p = v
-	case int64:
-		*f.p = float64(v)
-	case nil:
-		*f.p = math.NaN()
-	default:
-		return fmt.Errorf("scan %T into a real", src)
-	}
-	return nil
-}
-
-// fastInt is fastReal for an INTEGER column (NOT NULL).
-type fastInt struct{ p *int64 }
-
-func (f fastInt) Scan(src any) error {
-	v, ok := src.(int64)
-	if !ok {
-		return fmt.Errorf("scan %T into an integer", src)
-	}
-	*f.p = v
-	return nil
-}
 
 // ScenarioSummary is how much a scenario was practised.
 type ScenarioSummary struct {

@@ -342,7 +342,7 @@ func BenchmarkProgress(b *testing.B) {
 		}},
 	}
 	// Open reads the whole file for its integrity check, so the indexes
-	// of 004 cost start-up time too.
+	// of 004 and 005 cost start-up time too.
 	b.Run("Open", func(b *testing.B) {
 		for b.Loop() {
 			o, err := store.Open(db.Path())
@@ -393,5 +393,100 @@ func TestTurnPointsIndexOrder(t *testing.T) {
 	}
 	if want := []int{0, 1, 0, 1, 2}; !reflect.DeepEqual(idx, want) || got[2].AttemptID != a.ID {
 		t.Errorf("indexes %v (third point of %s), want %v (of %s)", idx, got[2].AttemptID, want, a.ID)
+	}
+}
+
+// TestListAttemptsAllMatchesPages checks the whole history list (its own
+// two packed scans) against the query a page of it runs, on attempts
+// stored out of time order, some at the same instant, with silent turns,
+// unknown levels and no turns at all.
+func TestListAttemptsAllMatchesPages(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	const n = 300
+	gen := func(i int) store.Attempt {
+		a := scaleAttempt(i)
+		// Backwards in blocks of 7, pairs at the same start.
+		a.StartedAt = base.Add(time.Duration((n-i/7*7+i%7)/2) * time.Hour)
+		a.FinishedAt = time.Time{}
+		if i%10 != 9 {
+			a.FinishedAt = a.StartedAt.Add(time.Minute)
+		}
+		a.Turns = a.Turns[:i%5] // 0 to 4 turns
+		return a
+	}
+	if err := store.SaveBulk(ctx, db, n, gen); err != nil {
+		t.Fatal(err)
+	}
+	all, err := db.ListAttempts(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := db.ListAttempts(ctx, n+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != n || len(page) != n {
+		t.Fatalf("ListAttempts: %d (all), %d (page); want %d", len(all), len(page), n)
+	}
+	for i := range all {
+		a, p := all[i], page[i]
+		a.MeanDBFS, p.MeanDBFS = 0, 0
+		if a != p || !sameFloat(all[i].MeanDBFS, page[i].MeanDBFS) {
+			t.Fatalf("row %d: all %+v, page %+v", i, all[i], page[i])
+		}
+	}
+	var empty, silent int
+	for _, s := range all {
+		if s.TurnCount == 0 {
+			empty++
+		}
+		if s.TurnCount > 0 && s.SpokenTurns < s.TurnCount {
+			silent++
+		}
+	}
+	if empty == 0 || silent == 0 {
+		t.Errorf("%d attempts without turns, %d with a silent turn; the fixture should give both", empty, silent)
+	}
+}
+
+// TestTurnPointsConcurrent reads the points from several goroutines at
+// once, as the Progress and Home screens may: each gets the whole list
+// (the packed blobs are built in pieces shared through a pool). Run with
+// -race.
+func TestTurnPointsConcurrent(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := store.SaveBulk(context.Background(), db, 1000, scaleAttempt); err != nil {
+		t.Fatal(err)
+	}
+	want, err := db.TurnPoints(context.Background(), store.ProgressFilter{})
+	if err != nil || len(want) != 4000 {
+		t.Fatalf("TurnPoints: %d points, %v; want 4000 (more than one piece of packed blob)", len(want), err)
+	}
+	errs := make(chan error, 4)
+	for range cap(errs) {
+		go func() {
+			for range 5 {
+				got, err := db.TurnPoints(context.Background(), store.ProgressFilter{})
+				if err == nil && len(got) != len(want) {
+					err = fmt.Errorf("%d points, want %d", len(got), len(want))
+				}
+				for i := 0; err == nil && i < len(got); i++ {
+					if !samePoint(got[i], want[i]) {
+						err = fmt.Errorf("point %d: got %+v, want %+v", i, got[i], want[i])
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -17,7 +17,7 @@ const sizeAttempts = 1000
 // bytesPerAttemptBudget bounds the file's growth: 10,000 attempts (the
 // scale the progress screen is built for) then stay under 50 MB. The
 // integrity check at every Open reads the file whole; it took 160 ms for
-// 10,000 such attempts (40 MB with the indexes of 004;
+// 10,000 such attempts (40 MB with the indexes of 004; 005 adds 3 MB;
 // BenchmarkProgress/Open) on the 2-core test machine, so the start stays
 // around a quarter of a second.
 const bytesPerAttemptBudget = 5120

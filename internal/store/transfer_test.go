@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -437,5 +438,175 @@ func TestImportTurnIDConflict(t *testing.T) {
 	}
 	if after := mustExport(t, dst, jsonOpt); !bytes.Equal(before, after) {
 		t.Errorf("the refused import left something behind:\n%s", firstDiff(before, after))
+	}
+}
+
+// TestExportCSVFormulaInjection stores text fields that a spreadsheet
+// would run as formulas and checks the CSV export: each such cell has one
+// quote in front (OWASP), one that begins with a quote too, others are
+// as stored, numbers (negative ones included) stay numbers, and dropping
+// one leading quote from every text cell gives back the stored text.
+func TestExportCSVFormulaInjection(t *testing.T) {
+	tests := []struct {
+		name, text string
+		quoted     bool
+	}{
+		{"equals", `=HYPERLINK("http://x.invalid","click")`, true},
+		{"plus", "+1 555 0100", true},
+		{"minus", "-2+3", true},
+		{"at", "@SUM(A1:A9)", true},
+		{"tab", "\t=1+1", true},
+		{"carriage return", "\r=1+1", true},
+		{"quote", "'=1+1", true},
+		{"plain", "Where is my parcel?", false},
+		{"equals inside", "a=b", false},
+		{"space before", " =1+1", false},
+		{"empty", "", false},
+	}
+	db := MustOpenDB(t)
+	// One attempt per case, the text in every text column a user can
+	// fill: the scenario's ID and title, the line's ID and text, the
+	// composure sentence, the recording path.
+	for i, tt := range tests {
+		a := newAttempt("s", at(i), 1)
+		a.ScenarioID = "scenario" + strconv.Itoa(i)
+		if tt.text != "" {
+			a.ScenarioID = tt.text
+		}
+		a.ScenarioTitle, a.Turns[0].LineText, a.Turns[0].Composure = tt.text, tt.text, tt.text
+		a.Turns[0].LineID, a.Turns[0].RecordingPath = tt.text, tt.text
+		a.Turns[0].Report.MeanDBFS = -23.5
+		a.Turns[0].SelfChecks = nil
+		mustSave(t, db, &a)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(mustExport(t, db, store.ExportOptions{Format: store.FormatCSV}))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1+len(tests) {
+		t.Fatalf("%d records, want a header and %d turns", len(recs), len(tests))
+	}
+	col := make(map[string]int)
+	for i, name := range recs[0] {
+		col[name] = i
+	}
+	textCols := []string{"scenario_title", "line_id", "line_text", "composure", "recording_path"}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := recs[1+i] // attempts are exported in start order
+			want := tt.text
+			if tt.quoted {
+				want = "'" + tt.text
+			}
+			for _, c := range append(textCols, "scenario_id") {
+				got := rec[col[c]]
+				if c == "scenario_id" && tt.text == "" {
+					continue // an empty scenario ID is not stored
+				}
+				if got != want {
+					t.Errorf("%s = %q, want %q", c, got, want)
+				}
+				if back := strings.TrimPrefix(got, "'"); back != tt.text {
+					t.Errorf("%s with one leading quote dropped = %q, want the stored %q", c, back, tt.text)
+				}
+			}
+			for c, w := range map[string]string{"mean_dbfs": "-23.5", "pace_change_pct": "-7.25"} {
+				if got := rec[col[c]]; got != w {
+					t.Errorf("%s = %q, want the number %s as it is", c, got, w)
+				}
+			}
+		})
+	}
+}
+
+// TestMemoryReset checks the fuzz target's reset: a memory database reset
+// to its image holds exactly what it held when the image was taken, after
+// an import that added to it, and still enforces foreign keys.
+func TestMemoryReset(t *testing.T) {
+	src := MustOpenDB(t)
+	transferFixture(t, src)
+	seed := mustExport(t, src, jsonOpt)
+	db, err := store.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	empty := mustExport(t, db, jsonOpt)
+	image, err := store.Image(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustImport(t, db, seed)
+	if got := mustExport(t, db, jsonOpt); !bytes.Equal(got, seed) {
+		t.Fatalf("export after importing into the memory database:\n%s", firstDiff(seed, got))
+	}
+	if err := store.Reset(db, image); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustExport(t, db, jsonOpt); !bytes.Equal(got, empty) {
+		t.Errorf("after Reset:\n%s", firstDiff(empty, got))
+	}
+	var fk int
+	if err := store.RawDB(db).QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("PRAGMA foreign_keys after Reset = %d, %v; want 1", fk, err)
+	}
+}
+
+// TestTransferRecordingHooks: Export writes the path its Recording hook
+// gives; ImportWith calls its hook for each added turn with a recording,
+// never for one stored already, and a hook's error refuses the whole file.
+func TestTransferRecordingHooks(t *testing.T) {
+	ctx := context.Background()
+	src := MustOpenDB(t)
+	transferFixture(t, src)
+	var b bytes.Buffer
+	renamed := 0
+	opt := jsonOpt
+	opt.Recording = func(attemptID, turnID, stored string) (string, error) {
+		renamed++
+		return "audio/" + turnID, nil
+	}
+	if err := src.Export(ctx, &b, opt); err != nil {
+		t.Fatal(err)
+	}
+	file := b.Bytes()
+	if n := bytes.Count(file, []byte(`"recording_path": "audio/`)); n != renamed || n != 8 {
+		t.Fatalf("%d renamed paths in the export, hook called %d times; want 8 (one per turn)", n, renamed)
+	}
+	opt.Recording = func(string, string, string) (string, error) { return "", errors.New("disk gone") }
+	if err := src.Export(ctx, &bytes.Buffer{}, opt); err == nil || !strings.Contains(err.Error(), "disk gone") {
+		t.Errorf("Export with a failing hook: %v, want its error", err)
+	}
+
+	dst := MustOpenDB(t)
+	empty := mustExport(t, dst, jsonOpt)
+	calls := 0
+	fail := store.ImportOptions{Recording: func(_, turnID, path string) error {
+		if calls++; calls == 3 {
+			return fmt.Errorf("recording %s: %w", path, os.ErrNotExist)
+		}
+		return nil
+	}}
+	_, err := dst.ImportWith(ctx, bytes.NewReader(file), fail)
+	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "recording_path") {
+		t.Fatalf("ImportWith, the third recording failing: %v; want its error, naming the field", err)
+	}
+	if got := mustExport(t, dst, jsonOpt); !bytes.Equal(got, empty) {
+		t.Errorf("the refused import changed the database:\n%s", firstDiff(empty, got))
+	}
+	seen := make(map[string]string)
+	record := store.ImportOptions{Recording: func(_, turnID, path string) error { seen[turnID] = path; return nil }}
+	res, err := dst.ImportWith(ctx, bytes.NewReader(file), record)
+	if err != nil || len(seen) != res.TurnsAdded || res.TurnsAdded != 8 {
+		t.Fatalf("ImportWith = %+v, %v, hook saw %d turns; want 8 added and seen", res, err, len(seen))
+	}
+	for id, p := range seen {
+		if p != "audio/"+id {
+			t.Errorf("turn %s: hook got %q, want audio/%s", id, p, id)
+		}
+	}
+	clear(seen)
+	if _, err := dst.ImportWith(ctx, bytes.NewReader(file), record); err != nil || len(seen) != 0 {
+		t.Errorf("importing again: %v, hook saw %v; want no call", err, seen)
 	}
 }
