@@ -137,10 +137,15 @@ type App struct {
 	// (a turn being measured and saved).
 	work sync.WaitGroup
 
-	// dialogs are the message and confirm dialogs open, newest last (UI
-	// goroutine only): while one is open, Escape and Enter answer it and
-	// no key reaches the screen under it.
-	dialogs []dialog.Dialog
+	// dialogsMu guards dialogs, the message and confirm dialogs open,
+	// newest last: while one is open, Escape and Enter answer it and no key
+	// reaches the screen under it. In the app only the UI goroutine touches
+	// them; Fyne's test driver runs fyne.Do on the calling goroutine, so
+	// there a worker closing its progress dialog can meet the test's tap
+	// closing another. Never held while a dialog is shown or hidden (that
+	// calls back into trackThen).
+	dialogsMu sync.Mutex
+	dialogs   []dialog.Dialog
 
 	// stopPlay stops the sound playing and playDone is closed when it has
 	// ended (UI goroutine only; see play).
@@ -212,17 +217,21 @@ func (a *App) track(d dialog.Dialog) { a.trackThen(d, nil) }
 // trackThen is track, calling closed (when not nil) once d has closed.
 func (a *App) trackThen(d dialog.Dialog, closed func()) {
 	d.SetOnClosed(func() {
+		a.dialogsMu.Lock()
 		for i, o := range a.dialogs {
 			if o == d {
 				a.dialogs = append(a.dialogs[:i], a.dialogs[i+1:]...)
 				break
 			}
 		}
+		a.dialogsMu.Unlock()
 		if closed != nil {
 			closed()
 		}
 	})
+	a.dialogsMu.Lock()
 	a.dialogs = append(a.dialogs, d)
+	a.dialogsMu.Unlock()
 	d.Show()
 }
 

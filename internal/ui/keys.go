@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -99,10 +100,16 @@ func (l *KeyList) TypedRune(rune) {}
 // close it (a confirmation is cancelled), and nothing reaches the screen
 // under it.
 func (a *App) typedKey(ev *fyne.KeyEvent) {
+	a.dialogsMu.Lock()
+	var top dialog.Dialog
 	if n := len(a.dialogs); n > 0 {
+		top = a.dialogs[n-1]
+	}
+	a.dialogsMu.Unlock()
+	if top != nil {
 		switch ev.Name {
 		case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
-			a.dialogs[n-1].Hide()
+			top.Hide() // its OnClosed takes it off the stack
 		}
 		return
 	}
