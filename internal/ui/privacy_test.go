@@ -589,6 +589,8 @@ func TestMetricsOnlyCalibrationKeepsNoReading(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Enter did not keep the baseline")
 	}
+	// The save's last step is the home screen; the window closes after it.
+	waitShown(t, r.shown, "Scenarios")
 }
 
 func TestExportShowsProgressAndCancels(t *testing.T) {
