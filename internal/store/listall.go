@@ -25,15 +25,7 @@ func (db *DB) listAll(ctx context.Context, op string) ([]AttemptSummary, error) 
 	defer tx.Rollback()
 
 	var list []AttemptSummary
-	names := make(map[string]string) // one string per scenario ID and title
-	name := func(b []byte) string {
-		if s, ok := names[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		names[s] = s
-		return s
-	}
+	name := interner{}.get // one string per scenario ID and title
 	readAttempts := func(u *unpacker) error {
 		// At least 44 bytes an attempt (a 36-byte ID, an integer and a
 		// NULL, each with a tag, the ID with its length, three repeats),

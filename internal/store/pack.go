@@ -324,3 +324,18 @@ func (u *unpacker) real() float64 {
 		return 0
 	}
 }
+
+// interner gives one string for each distinct text it is handed: scenario
+// IDs and titles repeat across thousands of attempts, and one copy of each
+// is enough.
+type interner map[string]string
+
+// get is b as a string, the same one for equal texts.
+func (in interner) get(b []byte) string {
+	if s, ok := in[string(b)]; ok { // no allocation: the compiler's map lookup by []byte
+		return s
+	}
+	s := string(b)
+	in[s] = s
+	return s
+}

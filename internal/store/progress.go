@@ -91,17 +91,7 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 	// (see BenchmarkProgress). Each query's rows come packed into one
 	// value (see packFunc).
 	var attempts []TurnPoint // the attempt's fields of each point
-	// Scenario IDs and titles repeat across thousands of attempts; one
-	// string each is enough.
-	names := make(map[string]string)
-	name := func(b []byte) string {
-		if s, ok := names[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		names[s] = s
-		return s
-	}
+	name := interner{}.get   // one string per scenario ID and title
 	readAttempts := func(u *unpacker) error {
 		// A packed attempt takes at least 43 bytes (its 36-byte ID
 		// and finish flag, each with a tag and the ID with its length,
