@@ -368,6 +368,9 @@ func (db *DB) insertAttempt(ctx context.Context, op string, a *Attempt) error {
 			}
 		}
 	}
+	if err := packPoints(ctx, tx); err != nil {
+		return db.fail(op, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return db.fail(op, err)
 	}
@@ -524,6 +527,9 @@ func (db *DB) SaveTurn(ctx context.Context, attemptID string, t *Turn) error {
 	}
 	defer w.close()
 	if err := w.insert(ctx, aid, turnID, t); err != nil {
+		return db.fail(op, err)
+	}
+	if err := packPoints(ctx, tx); err != nil {
 		return db.fail(op, err)
 	}
 	if err := tx.Commit(); err != nil {

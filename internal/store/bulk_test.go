@@ -54,5 +54,8 @@ func SaveBulk(ctx context.Context, db *DB, n int, gen func(i int) Attempt) error
 			}
 		}
 	}
+	if err := packPoints(ctx, tx); err != nil { // as every write of turns does
+		return err
+	}
 	return tx.Commit()
 }

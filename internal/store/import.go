@@ -508,6 +508,9 @@ func (db *DB) merge(ctx context.Context, data []byte, f *exportFile, opt ImportO
 		}
 		res.AttemptsUpdated++
 	}
+	if err := packPoints(ctx, tx); err != nil {
+		return ImportResult{}, err
+	}
 	if err := tx.Commit(); err != nil {
 		return ImportResult{}, err
 	}

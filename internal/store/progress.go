@@ -68,7 +68,6 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 	if !f.Until.IsZero() {
 		until = formatTime(f.Until)
 	}
-	filtered := f.ScenarioID != "" || since != "" || until != ""
 	const where = `WHERE (?1 = '' OR scenario_id = ?1)
 			AND (?2 = '' OR started_at >= ?2)
 			AND (?3 = '' OR started_at < ?3)`
@@ -90,30 +89,47 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 	// over 40,000 turns took three times as long as the two plain scans
 	// (see BenchmarkProgress). Each query's rows come packed into one
 	// value (see packFunc).
-	var attempts []TurnPoint // the attempt's fields of each point
-	name := interner{}.get   // one string per scenario ID and title
+	// The attempts first, with the packed points that 006 keeps for each
+	// (NULL: not packed, read from the turn rows below).
+	type attemptRow struct {
+		TurnPoint     // the attempt's fields of each point
+		off, n    int // its packed points in cache; n < 0: none
+	}
+	var attempts []attemptRow
+	var cache []byte       // every attempt's packed points, one after another
+	name := interner{}.get // one string per scenario ID and title
+	unpacked := 0
 	readAttempts := func(u *unpacker) error {
-		// A packed attempt takes at least 43 bytes (its 36-byte ID
-		// and finish flag, each with a tag and the ID with its length,
-		// and three repeats), which bounds the count from above.
-		attempts = make([]TurnPoint, 0, len(u.b)/43+1)
+		// A packed attempt takes at least 44 bytes (its 36-byte ID,
+		// finish flag and points, each with a tag and the ID with its
+		// length, and three repeats), which bounds the count from above.
+		attempts = make([]attemptRow, 0, len(u.b)/44+1)
+		cache = make([]byte, 0, len(u.b)) // the packed points are part of u.b
 		for u.more() {
 			started := u.bytes()
-			p := TurnPoint{AttemptID: string(u.bytes()), ScenarioID: name(u.bytes()), ScenarioTitle: name(u.bytes()),
-				Finished: u.integer() != 0}
+			a := attemptRow{TurnPoint: TurnPoint{AttemptID: string(u.bytes()), ScenarioID: name(u.bytes()), ScenarioTitle: name(u.bytes()),
+				Finished: u.integer() != 0}}
+			pts := u.bytes()
 			if u.err != nil {
 				return u.err
 			}
+			a.off, a.n = len(cache), -1
+			if pts != nil {
+				a.n = len(pts)
+				cache = append(cache, pts...) // pts is the driver's memory
+			} else {
+				unpacked++
+			}
 			var err error
-			if p.StartedAt, err = parseStored(started); err != nil {
+			if a.StartedAt, err = parseStored(started); err != nil {
 				return err
 			}
-			attempts = append(attempts, p)
+			attempts = append(attempts, a)
 		}
 		return nil
 	}
-	if err := queryPacked(ctx, tx, 5, readAttempts, `
-		SELECT `+packFunc+`(started_at, id, scenario_id, scenario_title, finished_at IS NOT NULL)
+	if err := queryPacked(ctx, tx, 6, readAttempts, `
+		SELECT `+packFunc+`(started_at, id, scenario_id, scenario_title, finished_at IS NOT NULL, points)
 		FROM attempt `+where, f.ScenarioID, since, until); err != nil {
 		return nil, db.fail(op, err)
 	}
@@ -121,7 +137,7 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 	// the order the rows were written in, which is that order unless an
 	// import added older attempts later, so this rarely moves anything;
 	// it is cheaper than SQLite's sorter (6 ms over 10,000 attempts).
-	byStart := func(a, b TurnPoint) int {
+	byStart := func(a, b attemptRow) int {
 		if c := a.StartedAt.Compare(b.StartedAt); c != 0 {
 			return c
 		}
@@ -130,25 +146,7 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 	if !slices.IsSortedFunc(attempts, byStart) {
 		slices.SortFunc(attempts, byStart)
 	}
-	at := make(map[string]int, len(attempts))
-	for i, p := range attempts {
-		at[p.AttemptID] = i
-	}
 
-	// The index and the two flags come in one integer,
-	// idx*4 + recovered*2 + no_speech. Every column is in the covering
-	// index turn_points (005), which gives the turns of an attempt
-	// together, in index order. Unfiltered, every turn is wanted and a
-	// plain scan of it is cheapest; filtered, its attempt_id prefix finds
-	// the turns of the kept attempts.
-	turnQuery := `
-		SELECT ` + packFunc + `(attempt_id, idx * 4 + recovered * 2 + no_speech, latency_ms, longest_pause_ms,
-			articulation_rate, speech_rate, pace_change_pct,
-			second_half_dbfs - first_half_dbfs, mean_dbfs, f0_median_hz)
-		FROM turn`
-	if filtered {
-		turnQuery += ` WHERE attempt_id IN (SELECT id FROM attempt ` + where + `)`
-	}
 	// The turns are kept compact (no strings, 88 bytes against a point's
 	// 152) in the order they come, then placed by a counting sort on the
 	// attempt: each point is written once, into its final place.
@@ -160,38 +158,78 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 	}
 	var turns []turnRow
 	start := make([]int, len(attempts)+1)
-	readTurns := func(u *unpacker) error {
-		// A packed turn takes at least 75 bytes (an integer and eight
-		// reals, each with a tag, and the tag saying its attempt ID is
-		// the one before), which bounds the count from above.
-		turns = make([]turnRow, 0, len(u.b)/75+1)
-		var lastID []byte
-		last := -1
-		for u.more() {
-			attemptID := u.bytes()
-			r := turnRow{packed: int(u.integer()), latency: u.real(), longest: u.real(),
-				artic: u.real(), speech: u.real(), change: u.real(), trend: u.real(), lv: u.real(), f0: u.real()}
-			if u.err != nil {
-				return u.err
-			}
-			// An attempt's turns come together, so the map is asked
-			// once per attempt.
-			if last < 0 || !bytes.Equal(attemptID, lastID) {
-				i, ok := at[string(attemptID)]
-				if !ok {
-					// The snapshot and the foreign key make this impossible.
-					return fmt.Errorf("turn %d of attempt %s: attempt not found", r.packed>>2, attemptID)
-				}
-				last, lastID = i, attemptID
-			}
-			r.attempt = last
-			turns = append(turns, r)
-			start[last+1]++
+	// turn reads one turn's values (pointColumns) for attempt i.
+	turn := func(u *unpacker, i int) error {
+		r := turnRow{attempt: i, packed: int(u.integer()), latency: u.real(), longest: u.real(),
+			artic: u.real(), speech: u.real(), change: u.real(), trend: u.real(), lv: u.real(), f0: u.real()}
+		if u.err != nil {
+			return u.err
 		}
+		turns = append(turns, r)
+		start[i+1]++
 		return nil
 	}
-	if err := queryPacked(ctx, tx, 10, readTurns, turnQuery, f.ScenarioID, since, until); err != nil {
-		return nil, db.fail(op, err)
+	// A packed turn takes at least 74 bytes (an integer and eight
+	// reals, each with a tag), which bounds the count from above.
+	turns = make([]turnRow, 0, len(cache)/74+1)
+	for i, a := range attempts {
+		if a.n < 0 {
+			continue
+		}
+		u := unpacker{b: cache[a.off : a.off+a.n], cols: pointCount, prev: make([][]byte, pointCount)}
+		for u.more() {
+			if err := turn(&u, i); err != nil {
+				return nil, db.fail(op, fmt.Errorf("packed points of attempt %s: %w", a.AttemptID, err))
+			}
+		}
+		if u.err != nil {
+			return nil, db.fail(op, fmt.Errorf("packed points of attempt %s: %w", a.AttemptID, u.err))
+		}
+	}
+
+	// The attempts not packed (a file migrated to 006 and not yet opened
+	// for writing, or written by another tool) from their turn rows, placed
+	// by a map: joining the two tables on the UUID text costs a B-tree
+	// search per turn (see BenchmarkProgress).
+	if unpacked > 0 {
+		at := make(map[string]int, unpacked)
+		for i, a := range attempts {
+			if a.n < 0 {
+				at[a.AttemptID] = i
+			}
+		}
+		readTurns := func(u *unpacker) error {
+			var lastID []byte
+			last := -1
+			for u.more() {
+				attemptID := u.bytes()
+				if u.err != nil {
+					return u.err
+				}
+				// An attempt's turns come together, so the map is asked
+				// once per attempt.
+				if last < 0 || !bytes.Equal(attemptID, lastID) {
+					i, ok := at[string(attemptID)]
+					if !ok {
+						// The snapshot and the foreign key make this impossible.
+						return fmt.Errorf("a turn of attempt %s: attempt not found", attemptID)
+					}
+					last, lastID = i, attemptID
+				}
+				if err := turn(u, last); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		// Every column is in the covering index turn_points (005), which
+		// gives the turns of an attempt together, in index order; the
+		// partial index attempt_unpacked (006) finds the attempts.
+		turnQuery := `SELECT ` + packFunc + `(attempt_id, ` + pointColumns + `) FROM turn
+			WHERE attempt_id IN (SELECT id FROM attempt ` + where + ` AND points IS NULL)`
+		if err := queryPacked(ctx, tx, 1+pointCount, readTurns, turnQuery, f.ScenarioID, since, until); err != nil {
+			return nil, db.fail(op, err)
+		}
 	}
 	for i := 1; i < len(start); i++ {
 		start[i] += start[i-1] // start[i] is where attempt i's points begin
@@ -201,7 +239,7 @@ func (db *DB) TurnPoints(ctx context.Context, f ProgressFilter) ([]TurnPoint, er
 	for _, r := range turns {
 		p := &points[next[r.attempt]]
 		next[r.attempt]++
-		*p = attempts[r.attempt]
+		*p = attempts[r.attempt].TurnPoint
 		p.Index, p.Recovered, p.NoSpeech = r.packed>>2, r.packed&2 != 0, r.packed&1 != 0
 		p.Latency, p.LongestPause = fromMS(r.latency), fromMS(r.longest)
 		p.ArticulationRate, p.SpeechRate, p.PaceChangePct = r.artic, r.speech, r.change

@@ -181,11 +181,16 @@ func Open(path string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("%s: %w", op, classify(path, err))
 	}
-	return &DB{
+	db := &DB{
 		db:   sdb,
 		path: path,
 		Now:  func() time.Time { return time.Now().UTC() },
-	}, nil
+	}
+	// Attempts whose progress points are not packed yet (a file just
+	// migrated to 006, or turns another tool wrote) are packed now, once;
+	// if that fails they are read from their turns, as before 006.
+	_ = db.packAllPoints(ctx)
+	return db, nil
 }
 
 // inspect checks an existing file through a single query-only connection
@@ -242,16 +247,30 @@ func quickCheck(ctx context.Context, sdb *sql.DB) ([]string, error) {
 	}
 	defer rows.Close()
 	var problems []string
+	header := false
 	for rows.Next() {
 		var line string
 		if err := rows.Scan(&line); err != nil {
 			return nil, err
 		}
-		if line != "ok" && !strings.HasPrefix(line, "*** ") { // "*** in database main ***"
+		switch {
+		case line == "ok":
+		case strings.HasPrefix(line, "*** "): // "*** in database main ***"
+			// SQLite writes it only above problems, and it counts
+			// against the limit: a damaged interior page of a table
+			// gave this line alone.
+			header = true
+		default:
 			problems = append(problems, line)
 		}
 	}
-	return problems, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if header && len(problems) == 0 {
+		problems = append(problems, "problems found in the main database")
+	}
+	return problems, nil
 }
 
 func tooNew(version, known int) error {
